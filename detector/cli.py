@@ -5,6 +5,7 @@ Commands::
     spamdetect check PATH... | -      check files, directories, JSONL or stdin
     spamdetect rules list | show ID   the loaded rules
     spamdetect plugins                installed plugins and their hooks
+    spamdetect serve                  the HTTP moderation service (needs [service])
     spamdetect version
 
 Exit codes (``check``): 0 when no document reaches ``--fail-on`` (default
@@ -399,6 +400,90 @@ def plugins(fmt: str, plugins_dir: str | None) -> int:
             ver = p["version"] or ("builtin" if p["builtin"] else "-")
             click.echo(f"{p['name']:<40} {ver:<10} {', '.join(p['hooks'])}")
     return EXIT_OK
+
+
+# ---------------------------------------------------------------------------
+# serve
+
+
+class _ByteSize(click.ParamType):
+    """``4194304``, ``4MiB``, ``512KiB``, ``4M`` → bytes."""
+
+    name = "size"
+    _UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "kib": 1024, "m": 1024**2, "mb": 1024**2,
+              "mib": 1024**2, "g": 1024**3, "gb": 1024**3, "gib": 1024**3}
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> int:  # noqa: D102
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().lower()
+        num = text.rstrip("kmgib")
+        unit = text[len(num):]
+        try:
+            n = int(float(num) * self._UNITS[unit])
+        except (KeyError, ValueError):
+            self.fail(f"{value!r} is not a size (e.g. 4194304, 4MiB, 512KiB)", param, ctx)
+        if n < 1:
+            self.fail("must be positive", param, ctx)
+        return n
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind (loopback by default; put a proxy in front to expose it).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes (each builds its own Detector; share the index via Redis "
+                   "or one SQLite file).")
+@config_option
+@plugins_dir_option
+@click.option("--index", "index", help="Near-duplicate index: sqlite:PATH or redis://HOST:PORT/DB?prefix=NAME.")
+@click.option("--max-body", "max_body", type=_ByteSize(), default="4MiB", show_default=True,
+              help="Largest request body; larger ones get 413 without being read.")
+@click.option("--max-batch", type=click.IntRange(1, 100000), default=100, show_default=True,
+              help="Most documents in one POST /v1/check batch.")
+@click.option("--api-key-file", type=click.Path(dir_okay=False, exists=True),
+              help="File holding the API key required by POST/DELETE /v1/index "
+                   "(or set SPAMDETECT_API_KEY).")
+@click.option("--threads", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Checks running at once in each worker.")
+@click.option("--shutdown-timeout", type=click.FloatRange(0, 3600), default=30.0, show_default=True,
+              help="Seconds requests in flight may take to finish on SIGTERM.")
+@click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+              default="info", show_default=True)
+@click.option("--access-log", is_flag=True, help="Log every request.")
+def serve(host: str, port: int, workers: int, config: str | None, plugins_dir: str | None,
+          index: str | None, max_body: int, max_batch: int, api_key_file: str | None, threads: int,
+          shutdown_timeout: float, log_level: str, access_log: bool) -> int:
+    """Run the HTTP moderation service (POST /v1/check, review page at /)."""
+    from .config import Config
+
+    try:
+        from .service import ServiceSettings
+        from .service import serve as run_server
+    except ImportError as exc:  # a missing extra raises MissingExtraError (a DetectorError)
+        if isinstance(exc, DetectorError):
+            raise
+        raise DetectorError(f"the HTTP service cannot start: {exc}: "
+                            "pip install 'spamdetect[service]'") from None
+    Config.load(config)  # fail early, with one line, on an invalid configuration
+    if plugins_dir is not None and not Path(plugins_dir).is_dir():
+        raise click.UsageError(f"plugins directory not found: {plugins_dir}")
+    api_key = None
+    if api_key_file:
+        api_key = Path(api_key_file).read_text(encoding="utf-8").strip() or None
+        if api_key is None:
+            raise click.UsageError(f"API key file is empty: {api_key_file}")
+    settings = ServiceSettings(
+        host=host, port=port, workers=workers, max_body_bytes=max_body, max_batch=max_batch,
+        api_key=api_key, threads=threads, shutdown_timeout_s=shutdown_timeout,
+        config_path=str(Path(config).resolve()) if config else None,
+        plugins_dir=str(Path(plugins_dir).resolve()) if plugins_dir else None,
+        index=index, log_level=log_level, access_log=access_log,
+    )
+    run_server(settings)
+    return EXIT_OK
+
 
 
 @main.command()

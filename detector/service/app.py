@@ -353,7 +353,7 @@ def create_app(
                 items = [d.model_dump(exclude_none=True) for d in batch.documents]
                 verdicts = await in_thread(lambda: [det.check_item(i).to_dict() for i in items])
                 observe(verdicts)
-                return JSONResponse({"results": verdicts})
+                return JSONResponse({"version": __version__, "results": verdicts, "errors": []})
             kwargs = _validate(DocumentIn, data).model_dump(exclude_none=True)
         elif media == "" or media.startswith("text/") or media in RAW_TYPES:
             body = await request.body()

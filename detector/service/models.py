@@ -116,9 +116,11 @@ class VerdictOut(BaseModel):
 
 
 class BatchOut(BaseModel):
-    """Verdicts of a batch, in input order."""
+    """Verdicts of a batch, in input order (the shape of ``spamdetect check --format json``)."""
 
+    version: str
     results: list[VerdictOut]
+    errors: list[str]
 
 
 class IndexOut(BaseModel):
