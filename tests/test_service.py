@@ -92,7 +92,8 @@ async def test_check_raw_bytes_are_decoded_with_their_content_type(det):
         (json.dumps({"text": "x", "id": "i" * 2000}).encode(), "id"),
         (json.dumps({"text": "x", "meta": [1]}).encode(), "meta"),
         (json.dumps({"documents": []}).encode(), "documents"),
-        (json.dumps({"documents": [{"text": "ok"}, {"text": None, "html": None}]}).encode(), "documents[1]"),
+        (json.dumps({"documents": [{"text": "ok"}, {"title": "no text"}]}).encode(), "documents[1]"),
+        (json.dumps({"documents": [{"text": "ok"}, {"text": None, "html": "x"}]}).encode(), "documents[1].text"),
         (json.dumps({"documents": [{"text": "ok"}, {"text": ["x"]}]}).encode(), "documents[1].text"),
         (json.dumps({"documents": "nope"}).encode(), "documents"),
         (b"\xff\xfe\x00garbage", "body"),
@@ -183,12 +184,12 @@ async def test_unexpected_error_is_a_json_500():
 # -- auth, index without an index ------------------------------------------------------
 
 
-async def test_index_endpoints_without_an_index_are_501(det):
+async def test_index_endpoints_without_an_index_are_409(det):
     async with running(create_app(det)) as c:
         add = await c.post("/v1/index", json={"id": "x", "text": "hello"})
         rm = await c.delete("/v1/index/x")
-    assert add.status_code == 501 and add.json()["error"] == "not_configured"
-    assert rm.status_code == 501
+    assert add.status_code == 409 and add.json()["error"] == "index_not_configured"
+    assert rm.status_code == 409
 
 
 async def test_api_key_guards_the_mutating_endpoints(det):
@@ -204,7 +205,7 @@ async def test_api_key_guards_the_mutating_endpoints(det):
     assert missing.status_code == 401 and missing.headers["www-authenticate"] == "Bearer"
     assert wrong.status_code == 403 and wrong_bearer.status_code == 403
     # Past the key check the request reaches the index layer (none configured here).
-    assert right.status_code == 501 and right_header.status_code == 501
+    assert right.status_code == 409 and right_header.status_code == 409
     assert check.status_code == 200  # checking never needs the key
 
 

@@ -67,7 +67,7 @@ RAW_TYPES = frozenset({
 _ERROR_CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
     405: "method_not_allowed", 413: "body_too_large", 415: "unsupported_media_type",
-    422: "invalid_request", 500: "internal_error", 501: "not_configured",
+    409: "index_not_configured", 422: "invalid_request", 500: "internal_error",
     503: "not_ready",
 }
 
@@ -325,7 +325,7 @@ def create_app(
     def require_index(det: Any) -> Any:
         index = _index_of(det)
         if index is None:
-            raise APIError(501, "this server runs without a near-duplicate index "
+            raise APIError(409, "this server runs without a near-duplicate index "
                            "(start it with --index sqlite:PATH or --index redis://…)")
         return index
 
@@ -361,12 +361,12 @@ def create_app(
                 observe(verdicts)
                 return JSONResponse({"version": __version__, "results": verdicts, "errors": []})
             kwargs = _validate(DocumentIn, data).model_dump(exclude_none=True)
-        elif media == "" or media.startswith("text/") or media in RAW_TYPES:
+        elif media.startswith("text/") or media in RAW_TYPES:
             body = await request.body()
             kwargs = {"data": body, "content_type": request.headers.get("content-type"),
                       "title": title, "url": url, "site": site, "id": id}
         else:
-            raise APIError(415, f"unsupported Content-Type {media!r}: send application/json, "
+            raise APIError(415, f"unsupported Content-Type {media or None!r}: send application/json, "
                            "text/*, application/xhtml+xml, application/xml or "
                            "application/octet-stream")
         verdict = await in_thread(lambda: det.check(**kwargs).to_dict())
@@ -379,16 +379,16 @@ def create_app(
         response_model=IndexOut,
         status_code=201,
         responses={200: {"model": IndexOut, "description": "replaced an existing entry"},
-                   **_error_responses(401, 403, 413, 415, 422, 501, 503)},
+                   **_error_responses(401, 403, 409, 413, 415, 422, 503)},
         openapi_extra=_INDEX_BODY,
     )
     async def index_add(request: Request) -> Response:
         require_key(request)
         det = ready_detector()
-        index = require_index(det)
-        if _media_type(request) not in ("application/json", ""):
+        if _media_type(request) != "application/json":
             raise APIError(415, "send the document as application/json")
         item = _validate(IndexIn, _parse_json(await request.body()))
+        index = require_index(det)
 
         def add() -> tuple[bool, int]:
             doc = det.document(text=item.text, html=item.html)
@@ -405,7 +405,7 @@ def create_app(
         "/v1/index/{doc_id:path}",
         summary="Remove a document from the near-duplicate index",
         response_model=IndexOut,
-        responses=_error_responses(401, 403, 404, 501, 503),
+        responses=_error_responses(401, 403, 404, 409, 503),
     )
     async def index_remove(request: Request, doc_id: str) -> Response:
         require_key(request)

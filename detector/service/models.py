@@ -17,16 +17,26 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+def _exactly_one_of_text_html(schema: dict[str, Any]) -> None:
+    """Publish the "exactly one of text / html" rule in the JSON schema too."""
+    schema["oneOf"] = [{"required": ["text"]}, {"required": ["html"]}]
+
+
 _FORBID = ConfigDict(extra="forbid")
+_ONE_INPUT = ConfigDict(extra="forbid", json_schema_extra=_exactly_one_of_text_html)
+
+# ``text`` and ``html`` may be left out but not sent as null: the default is
+# not validated, an explicit null is (and fails as "not a string").
+_TEXT = dict(default=None, validate_default=False)
 
 
 class DocumentIn(BaseModel):
     """One document to check: exactly one of ``text`` or ``html``."""
 
-    model_config = _FORBID
+    model_config = _ONE_INPUT
 
-    text: str | None = Field(None, description="Plain text of the document.")
-    html: str | None = Field(None, description="HTML markup; only visible text is checked.")
+    text: str = Field(**_TEXT, description="Plain text of the document.")
+    html: str = Field(**_TEXT, description="HTML markup; only visible text is checked.")
     title: str | None = Field(None, description="Title (HTML input defaults to <title>).")
     url: str | None = Field(None, max_length=8192, description="Where the document came from.")
     site: str | None = Field(None, max_length=256,
@@ -54,11 +64,11 @@ class BatchIn(BaseModel):
 class IndexIn(BaseModel):
     """A document to add to the near-duplicate index (or to replace there)."""
 
-    model_config = _FORBID
+    model_config = _ONE_INPUT
 
     id: str = Field(..., min_length=1, max_length=1024, description="Document id in the index.")
-    text: str | None = None
-    html: str | None = None
+    text: str = Field(**_TEXT, description="Plain text of the document.")
+    html: str = Field(**_TEXT, description="HTML markup; only visible text is indexed.")
     label: Literal["spam", "ham", "unknown"] = "unknown"
     source: str | None = Field(None, max_length=8192, description="Where it came from (URL).")
 
