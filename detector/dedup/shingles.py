@@ -109,6 +109,8 @@ def _table() -> dict[int, str]:
                 for cp in cps:
                     ch = chr(cp)
                     table[cp] = _fold_char(ch, t2s)
+                for cp in range(0xD800, 0xE000):  # lone surrogates cannot be encoded
+                    table[cp] = ""
                 _TABLE = table
     return _TABLE
 
