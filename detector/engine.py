@@ -22,9 +22,9 @@ carries a ``limits`` hit.
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_right
 import os
 import time
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
