@@ -3,7 +3,8 @@
 A plugin on the public hooks, like every builtin check. The index comes
 from the configuration: the top-level ``index`` key (or a site profile's),
 set by ``spamdetect.toml``, ``Detector(index=SPEC)`` or ``check --index
-SPEC``. Without an index the check returns at once and opens nothing.
+SPEC``. When no profile configures an index the check is not even
+registered, so it costs nothing; a profile without one skips it at once.
 
 For each document it folds the text (the dedup view), queries the index
 and reports:
@@ -228,7 +229,10 @@ def spamdetect_register_views() -> dict[str, Any]:
 
 @hookimpl
 def spamdetect_register_checks(config: Config) -> list[Check]:
-    """Register the neardup check."""
+    """Register the neardup check when some profile configures an index."""
+    profiles = [config.profile(None)] + [config.profile(n) for n in config.profile_names]
+    if not any(p.index for p in profiles):
+        return []
     return [NearDupCheck(config)]
 
 
