@@ -304,7 +304,7 @@ class NearDupIndex:
 
         def flush() -> Iterator[tuple[str, bool]]:
             results = self.store.add_many(pending)
-            out = [(r.id, ok) for r, ok in zip(pending, results)]
+            out = [(r.id, ok) for r, ok in zip(pending, results, strict=False)]
             pending.clear()
             return iter(out)
 

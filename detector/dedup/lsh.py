@@ -26,7 +26,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-
 #: Default banding for threshold 0.8 and 128 permutations.
 DEFAULT_BANDING = (16, 7)
 

@@ -178,14 +178,14 @@ class RedisStore:
         got_digest = pipe.execute()
         pipe = self._r.pipeline(transaction=False)
         idx = []
-        for i, (rec, ok) in enumerate(zip(recs, got_digest)):
+        for i, (rec, ok) in enumerate(zip(recs, got_digest, strict=False)):
             if ok:
                 pipe.hsetnx(self._k("docs"), rec.id, self._meta(rec))
                 idx.append(i)
         got_id = pipe.execute() if idx else []
         won = [False] * len(recs)
         undo = self._r.pipeline(transaction=False)
-        for i, ok in zip(idx, got_id):
+        for i, ok in zip(idx, got_id, strict=False):
             if ok:
                 won[i] = True
             else:  # id taken: release the digest we just claimed
@@ -195,7 +195,7 @@ class RedisStore:
 
     def _write(self, recs: list[Record], won: list[bool], session: Any) -> None:
         pipe = self._r.pipeline(transaction=False)
-        for rec, ok in zip(recs, won):
+        for rec, ok in zip(recs, won, strict=False):
             if not ok:
                 continue
             if rec.sig is not None:
@@ -273,7 +273,7 @@ class RedisStore:
         pipe.hmget(self._k("short"), ids)
         metas, sigs, shorts = pipe.execute()
         out = []
-        for i, m, s, sh in zip(ids, metas, sigs, shorts):
+        for i, m, s, sh in zip(ids, metas, sigs, shorts, strict=False):
             if m is None:
                 continue  # removed meanwhile
             meta = json.loads(m)
