@@ -4,6 +4,8 @@ Commands::
 
     spamdetect check PATH... | -      check files, directories, JSONL or stdin
     spamdetect rules list | show ID   the loaded rules
+    spamdetect index add|query|remove|stats --index SPEC   the near-duplicate index
+    spamdetect dedup FILE.jsonl --out clusters.jsonl      cluster near-duplicates
     spamdetect plugins                installed plugins and their hooks
     spamdetect serve                  the HTTP moderation service (needs [service])
     spamdetect version
@@ -78,10 +80,18 @@ def main() -> None:
 # shared options
 
 
-def _detector(config: str | None, plugins_dir: str | None, index: str | None = None):
+def _detector(config: str | None, plugins_dir: str | None, index: str | None = None,
+              learn: bool = False):
+    from .config import Config
     from .engine import Detector
 
-    return Detector(config=config, plugins_dir=plugins_dir, index=index)
+    if not learn:
+        return Detector(config=config, plugins_dir=plugins_dir, index=index)
+    cfg = Config.load(config)
+    if not (index or cfg.profile(None).index):
+        raise click.UsageError("--learn needs --index SPEC or 'index' in the configuration")
+    cfg.data["options"] = {**cfg.data.get("options", {}), "index.learn": True}
+    return Detector(config=cfg, plugins_dir=plugins_dir, index=index)
 
 
 config_option = click.option("--config", "config", type=click.Path(dir_okay=False),
@@ -231,12 +241,14 @@ def _progress(enabled: bool):
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=1, show_default=True,
               help="Worker processes.")
 @click.option("--index", "index", help="Near-duplicate index: sqlite:PATH or redis://HOST:PORT/DB?prefix=NAME.")
+@click.option("--learn", is_flag=True, help="Add every checked document to the index "
+              "(label from a JSONL record's \"label\").")
 @click.option("-q", "--quiet", is_flag=True, help="Print only documents at or above --fail-on.")
 @click.option("-s", "--silent", is_flag=True, help="Print nothing; use the exit code.")
 def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: str, exit_zero: bool,
           config: str | None, plugins_dir: str | None, site: str | None, input_format: str,
           stdin_filename: str | None, include: tuple[str, ...], exclude: tuple[str, ...],
-          jobs: int, index: str | None, quiet: bool, silent: bool) -> int:
+          jobs: int, index: str | None, learn: bool, quiet: bool, silent: bool) -> int:
     """Check files, directories (recursively), JSONL records or stdin (-)."""
     from .output import Result, renderer
     from .output.json import dumps, record
@@ -244,7 +256,7 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: str, ex
     for p in paths:
         if p != "-" and not Path(p).exists():
             raise click.UsageError(f"path not found: {p}")
-    det = _detector(config, plugins_dir, index)
+    det = _detector(config, plugins_dir, index, learn)
     errors: list[str] = []
     sources: deque[tuple[str, int]] = deque()
 
@@ -295,6 +307,7 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: str, ex
                     for e in errors:
                         click.echo(f"spamdetect: error: {e}", err=True)
     finally:
+        det.close()
         if out is not sys.stdout:
             out.close()
         else:
@@ -307,6 +320,15 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: str, ex
     if worst >= ACTIONS.index(fail_on) and not exit_zero:
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+# ---------------------------------------------------------------------------
+# near-duplicate index and batch dedup (detector/dedup/cli.py)
+
+from .dedup.cli import dedup_command, index_group  # noqa: E402
+
+main.add_command(index_group)
+main.add_command(dedup_command)
 
 
 # ---------------------------------------------------------------------------

@@ -22,9 +22,9 @@ carries a ``limits`` hit.
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_right
 import os
 import time
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -151,6 +151,33 @@ class Detector:
         for name in self.config.profile_names:
             self.checks_for(self.config.profile(name))
         self.rules_version = self._rules_version()
+
+    # -- near-duplicate index ----------------------------------------------
+    @property
+    def index(self) -> Any:
+        """The open near-duplicate index of the default profile, or None.
+
+        Opened on first use from the configuration's ``index`` (or
+        ``Detector(index=SPEC)``); a :class:`~detector.dedup.NearDupIndex`.
+        """
+        for c in self.checks:
+            index_for = getattr(c, "index_for", None)
+            if index_for is not None:
+                return index_for(self.config.profile(None))
+        return None
+
+    def close(self) -> None:
+        """Release resources held by checks (open indexes). Idempotent."""
+        for c in self.checks:
+            close = getattr(c, "close", None)
+            if callable(close):
+                close()
+
+    def __enter__(self) -> Detector:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # -- assembly ---------------------------------------------------------
     def _ruleset(self, paths: tuple[Path, ...]) -> Check | None:

@@ -31,8 +31,9 @@ class BannedPhrases(Check):
                                source="plugin:banned_phrases", target="simplified"),)
         self._pattern = None
         if phrases:
-            from detector.views import View  # noqa: F401 - documents the view dependency
             import opencc
+
+            from detector.views import View  # noqa: F401 - documents the view dependency
 
             fold = opencc.OpenCC("t2s").convert
             alts = sorted({regex.escape(fold(p.strip())) for p in phrases}, key=len, reverse=True)
