@@ -22,7 +22,9 @@ API_KEY = "schema-test-key"
 def live_server(tmp_path_factory):
     key = tmp_path_factory.mktemp("key") / "key"
     key.write_text(API_KEY)
-    with Server("--plugins-dir", str(PLUGIN_DIR), "--api-key-file", str(key), "--max-body", "256KiB") as s:
+    index = tmp_path_factory.mktemp("index") / "index.db"
+    with Server("--plugins-dir", str(PLUGIN_DIR), "--api-key-file", str(key), "--max-body", "256KiB",
+                "--index", f"sqlite:{index}") as s:
         yield s
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import logging
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
@@ -43,6 +44,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 from .._version import __version__
+from ..errors import IndexError_
 from .metrics import ServiceMetrics
 from .middleware import BodyLimitMiddleware, BodyTooLarge, MetricsMiddleware
 from .models import (
@@ -63,6 +65,8 @@ from .settings import ServiceSettings
 RAW_TYPES = frozenset({
     "application/octet-stream", "application/xhtml+xml", "application/xml",
 })
+
+_log = logging.getLogger("spamdetect.service")
 
 _ERROR_CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -181,17 +185,19 @@ class _State:
         self.index_lock = threading.Lock()
         self.started = time.time()
         self.ready = False
+        #: Last known index health; /metrics reads the size only while True
+        #: (so a scrape never waits on an unreachable index).
+        self.index_ok = False
 
 
 def _index_of(detector: Any) -> Any:
-    return getattr(detector, "index", None)
+    return getattr(detector, "index", None) if detector is not None else None
 
 
-def _safe_len(index: Any) -> int | None:
-    if index is None:
-        return None
+def _index_size(detector: Any) -> int | None:
     try:
-        return int(len(index))
+        index = _index_of(detector)
+        return None if index is None else int(len(index))
     except Exception:  # noqa: BLE001 - a scrape must not fail because the index is down
         return None
 
@@ -238,20 +244,25 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state.limiter = anyio.CapacityLimiter(settings.threads)
         det = detector if detector is not None else await anyio.to_thread.run_sync(build_detector)
+        try:
+            # Open the index now (not on the first request); an unreachable
+            # index is reported by /readyz instead of stopping the server.
+            state.index_ok = await anyio.to_thread.run_sync(lambda: _index_of(det)) is not None
+        except Exception as exc:  # noqa: BLE001
+            _log.warning("near-duplicate index not reachable at startup: %s", exc)
         state.detector = det
         metrics.rule_ids = frozenset(r.id for r in det.rules())
-        metrics.set_index_size(lambda: _safe_len(_index_of(state.detector)))
+        metrics.set_index_size(lambda: _index_size(state.detector) if state.index_ok else None)
         state.ready = True
         try:
             yield
         finally:
             state.ready = False
-            index = _index_of(det)
-            if detector is None and index is not None and hasattr(index, "close"):
+            if detector is None and hasattr(det, "close"):
                 try:
-                    index.close()
-                except Exception:  # noqa: BLE001 - shutting down anyway
-                    pass
+                    det.close()  # closes the index it opened
+                except Exception as exc:  # noqa: BLE001 - shutting down anyway
+                    _log.warning("closing the detector failed: %s", exc)
 
     app = FastAPI(
         title="spamdetect",
@@ -284,6 +295,12 @@ def create_app(
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _ERROR_CODES.get(exc.status_code, "error")
         return _error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
+
+    @app.exception_handler(IndexError_)
+    async def _index_down(request: Request, exc: IndexError_) -> JSONResponse:
+        state.index_ok = False
+        return _error_response(503, "index_unavailable", f"near-duplicate index: {exc}",
+                               headers={"retry-after": "5"})
 
     @app.exception_handler(ClientDisconnect)
     async def _gone(request: Request, exc: ClientDisconnect) -> Response:
@@ -397,6 +414,7 @@ def create_app(
                 return added, len(index)
 
         added, size = await in_thread(add)
+        state.index_ok = True
         metrics.index_updates.labels("add").inc()
         return JSONResponse({"id": item.id, "added": added, "size": size},
                             status_code=201 if added else 200)
@@ -417,6 +435,7 @@ def create_app(
                 return bool(index.remove(doc_id)), len(index)
 
         removed, size = await in_thread(remove)
+        state.index_ok = True
         if not removed:
             raise APIError(404, f"no document with id {doc_id!r} in the index")
         metrics.index_updates.labels("remove").inc()
@@ -448,14 +467,15 @@ def create_app(
         checks: dict[str, str] = {}
         ok = state.ready and state.detector is not None
         checks["detector"] = "ok" if ok else "loading"
-        index = _index_of(state.detector) if ok else None
-        if index is not None:
+        if ok and state.detector.config.profile(None).index:
             try:
                 with anyio.fail_after(2.0):
-                    await anyio.to_thread.run_sync(lambda: len(index))
+                    await anyio.to_thread.run_sync(lambda: len(_index_of(state.detector)),
+                                                   abandon_on_cancel=True)
                 checks["index"] = "ok"
+                state.index_ok = True
             except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
-                ok = False
+                ok = state.index_ok = False
                 checks["index"] = f"unreachable: {type(exc).__name__}"
         return JSONResponse({"status": "ok" if ok else "not ready", "checks": checks},
                             status_code=200 if ok else 503)
