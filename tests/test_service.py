@@ -403,3 +403,34 @@ def test_serve_rejects_a_bad_config_with_one_line(tmp_path):
     r = subprocess.run([sys.executable, "-m", "detector", "serve", "--max-body", "lots"],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and "not a size" in r.stderr
+
+
+async def test_worker_listening_socket_gives_tcp_nodelay_connections():
+    # uvicorn's worker socket has proto 0, for which asyncio skips TCP_NODELAY
+    # (Nagle + delayed ACK = ~40 ms per keep-alive request); ours names TCP.
+    import asyncio
+    import socket
+
+    from detector.service.server import _no_delay_socket
+
+    raw = socket.socket(socket.AF_INET)
+    assert raw.proto == 0
+    sock = _no_delay_socket(raw)
+    assert sock.proto == socket.IPPROTO_TCP and sock.get_inheritable()
+    sock.bind(("127.0.0.1", 0))
+    seen = []
+
+    async def handle(reader, writer):
+        s = writer.get_extra_info("socket")
+        seen.append(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+        writer.close()
+
+    server = await asyncio.start_server(handle, sock=sock)
+    async with server:
+        _, w = await asyncio.open_connection(*sock.getsockname())
+        for _ in range(100):
+            if seen:
+                break
+            await asyncio.sleep(0.01)
+        w.close()
+    assert seen and seen[0] != 0
