@@ -149,10 +149,10 @@ def main() -> None:
     # Documents refused as exact duplicates (same folded content) are found
     # through the stored copy: count the pair (copy, stored) as reported.
     by_content: dict[frozenset, str] = {}
-    for d, _, _, t in docs:
+    for d, *_ in docs:
         if added.get(d):
             by_content.setdefault(frozenset(sets[d]), d)
-    for d, _, _, t in docs:
+    for d, *_ in docs:
         if not added.get(d):
             twin = by_content.get(frozenset(sets[d]))
             if twin:
