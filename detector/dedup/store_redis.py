@@ -118,9 +118,9 @@ class RedisStore:
 
         self._redis_mod = redis
         cfg, prefix = _parse_spec(spec)
-        safe = urlparse(spec)._replace(netloc=(urlparse(spec).hostname or "") +
-                                       (f":{urlparse(spec).port}" if urlparse(spec).port else ""))
-        self.where = safe.geturl()
+        u = urlparse(spec)
+        # Never echo a password in messages: keep only host and port.
+        self.where = u._replace(netloc=(u.hostname or "") + (f":{u.port}" if u.port else "")).geturl()
         self.params = params
         self.prefix = prefix
         self._p = prefix.encode("utf-8")
