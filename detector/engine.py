@@ -120,6 +120,7 @@ class Detector:
             self.config = Config.load(config)
         if index is not None:
             self.config.data["index"] = index
+            self.config._profiles.clear()  # profiles resolved before this must see the index
         self._init_args = {
             "config_path": str(self.config.path) if self.config.path else None,
             "config_data": self.config.data,

@@ -138,3 +138,11 @@ def test_index_from_configuration_file(tmp_path, monkeypatch):
     det.check(text=make_text(1), id="a")
     assert det.index is not None and "a" in det.index
     det.close()
+
+
+def test_index_argument_applies_to_an_already_used_config(spec):
+    cfg = Config({})
+    assert cfg.profile(None).index is None          # resolved (and cached) before
+    det = Detector(config=cfg, index=spec, load_entrypoints=False)
+    assert det.index is not None and det.config.profile(None).index == spec
+    det.close()

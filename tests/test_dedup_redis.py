@@ -57,6 +57,13 @@ def test_buckets_are_datasketch_redis_storage(index, redis_url):
     assert names, "no datasketch bucket keys"
     assert all(index.params.tag.encode() in k for k in names)
     assert b"_bucket_" in b"".join(names)
+    # datasketch's own MinHashLSH.query finds what the store wrote.
+    from detector.dedup.shingles import normalize
+    from detector.dedup.store_redis import _Sketch
+
+    sig = index.hasher.signature(normalize(make_text(1)))
+    assert index.store._lsh.query(_Sketch(sig)) == [b"a"]
+    assert b"a" in index.store._lsh
 
 
 def test_exact_content_and_existing_id_are_refused(index):

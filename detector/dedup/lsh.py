@@ -8,7 +8,7 @@ agree on at least one band::
     P(candidate | s) = 1 - (1 - s**rows)**bands
 
 For "same article" (threshold 0.8) the default is 16 bands × 7 rows (112
-of 128 slots): P = 0.977 at s = 0.8, 0.9996 at s = 0.9, 0.76 at s = 0.7
+of 128 slots): P = 0.977 at s = 0.8, 0.99996 at s = 0.9, 0.75 at s = 0.7
 and 0.37 at s = 0.6 (:func:`s_curve` prints the table). The often quoted
 16 × 8 gives only P = 0.947 at s = 0.8, below the 0.95 target. Candidates are then
 verified by the estimated Jaccard similarity (share of equal signature

@@ -118,9 +118,9 @@ class RedisStore:
 
         self._redis_mod = redis
         cfg, prefix = _parse_spec(spec)
-        safe = urlparse(spec)._replace(netloc=(urlparse(spec).hostname or "") +
-                                       (f":{urlparse(spec).port}" if urlparse(spec).port else ""))
-        self.where = safe.geturl()
+        u = urlparse(spec)
+        # Never echo a password in messages: keep only host and port.
+        self.where = u._replace(netloc=(u.hostname or "") + (f":{u.port}" if u.port else "")).geturl()
         self.params = params
         self.prefix = prefix
         self._p = prefix.encode("utf-8")
@@ -209,19 +209,35 @@ class RedisStore:
                     pipe.sadd(self._k("block", str(key)), rec.id)
         pipe.execute()
 
-    class _Direct:
-        def __init__(self, lsh: Any) -> None:
+    class _Pipelined:
+        """Writes one document's buckets with datasketch's own storage methods, in one pipeline.
+
+        ``MinHashLSH.insert`` outside a session costs one round trip per
+        bucket (33 for 16 bands); this calls the same per-storage
+        ``_insert`` methods on a pipeline instead, so the key layout stays
+        datasketch's while a single add costs one round trip.
+        """
+
+        def __init__(self, lsh: Any, pipe: Any) -> None:
             self.lsh = lsh
+            self.pipe = pipe
 
         def insert(self, key: bytes, sk: _Sketch, check_duplication: bool = False) -> None:
-            self.lsh.insert(key, sk, check_duplication=check_duplication)
+            lsh = self.lsh
+            hs = [lsh._H(sk.hashvalues[a:b]) for a, b in lsh.hashranges]
+            lsh.keys._insert(self.pipe, key, *hs)
+            for h, table in zip(hs, lsh.hashtables, strict=True):
+                table._insert(self.pipe, h, key)
 
     def add(self, rec: Record) -> bool:
         """Claim and store one record."""
         def run() -> bool:
             self._alive()
             won = self._claim([rec])
-            self._write([rec], won, self._Direct(self._lsh))
+            if won[0]:
+                pipe = self._r.pipeline(transaction=True)
+                self._write([rec], won, self._Pipelined(self._lsh, pipe))
+                pipe.execute()
             return won[0]
         return self._guard(run)
 
@@ -285,15 +301,21 @@ class RedisStore:
     def candidates(self, keys: list[int], sig: np.ndarray | None) -> list[Candidate]:
         """Documents sharing a datasketch LSH bucket with ``sig``, or a short block."""
         def run() -> list[Candidate]:
-            self._alive()
+            pipe = self._r.pipeline(transaction=False)
+            pipe.get(self._k("params"))
             if sig is not None:
-                found = self._lsh.query(_Sketch(np.ascontiguousarray(sig, dtype=np.uint32)))
-                ids = sorted({k.decode("utf-8") for k in found})
+                # The buckets MinHashLSH.query reads, in one round trip.
+                lsh = self._lsh
+                sig32 = np.ascontiguousarray(sig, dtype=np.uint32)
+                for (a, b), table in zip(lsh.hashranges, lsh.hashtables, strict=True):
+                    pipe.smembers(table.redis_key(lsh._H(sig32[a:b])))
             else:
-                pipe = self._r.pipeline(transaction=False)
                 for k in keys:
                     pipe.smembers(self._k("block", str(k)))
-                ids = sorted({m.decode() for s in pipe.execute() for m in s})
+            res = pipe.execute()
+            if res[0] is None or res[0].decode() != self._params_json:
+                self._alive()  # raises the right error
+            ids = sorted({m.decode("utf-8") for s in res[1:] for m in s})
             return self._fetch(ids)
         return self._guard(run)
 
