@@ -64,6 +64,7 @@ class BodyLimitMiddleware:
         self.limit = limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer 413 for a declared or streamed body over the limit."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -130,6 +131,7 @@ class MetricsMiddleware:
         return "other"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on, then count and time it."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

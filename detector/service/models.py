@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+
 def _exactly_one_of_text_html(schema: dict[str, Any]) -> None:
     """Publish the "exactly one of text / html" rule in the JSON schema too."""
     schema["oneOf"] = [{"required": ["text"]}, {"required": ["html"]}]

@@ -79,7 +79,7 @@ def _segments(text: str, hits: Sequence[dict[str, Any]]) -> list[tuple[str, list
                 spans.append((s, e, hit["rule"]))
     cuts = sorted({0, n, *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
     out: list[tuple[str, list[str]]] = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in zip(cuts, cuts[1:], strict=False):
         rules = sorted({r for s, e, r in spans if s <= a and b <= e})
         out.append((text[a:b], rules))
     return out
