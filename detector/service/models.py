@@ -88,6 +88,8 @@ class EvidenceOut(BaseModel):
     start: int
     end: int
     text: str
+    line: int | None = Field(None, description="1-based line of start (when the engine sets it).")
+    column: int | None = Field(None, description="1-based column of start, in characters.")
 
 
 class HitOut(BaseModel):
