@@ -69,6 +69,7 @@ async def test_index_add_check_remove(index_spec):
         unrelated = (await c.post("/v1/check", json={"text": "完全不同的一句话,和老街没有关系。"})).json()
         metrics = (await c.get("/metrics")).text
         ready = (await c.get("/readyz")).json()
+        page = await c.post("/", data={"content": REPOST})
         rm = await c.delete("/v1/index/farm-1")
         rm_again = await c.delete("/v1/index/farm-1")
         gone = (await c.post("/v1/check", json={"text": REPOST})).json()
@@ -84,6 +85,7 @@ async def test_index_add_check_remove(index_spec):
     assert "spamdetect_index_documents 2.0" in metrics
     assert 'spamdetect_index_updates_total{operation="add"} 3.0' in metrics
     assert ready["checks"]["index"] == "ok"
+    assert '<ul id=near-duplicates><li><code>farm-1</code> spam' in page.text
     assert rm.status_code == 200 and rm.json() == {"id": "farm-1", "removed": True, "size": 1}
     assert rm_again.status_code == 404 and rm_again.json()["error"] == "not_found"
     assert gone["near_duplicates"] == []
@@ -175,6 +177,9 @@ def test_workers_share_a_redis_index_and_a_killed_worker_is_replaced(redis_url, 
         before = _workers(s.proc.pid)
         assert len(before) == 2
         auth = {"authorization": "Bearer k3y"}
+        # The key reaches every worker (through the environment, not the settings JSON).
+        for _ in range(4):
+            assert _fresh(s.base, "POST", "/v1/index", json={"id": "x", "text": "t"}).status_code == 401
         for i in range(10):
             r = _fresh(s.base, "POST", "/v1/index", headers=auth,
                        json={"id": f"farm-{i}", "text": f"{i}号文章。" + ARTICLE[i * 5:], "label": "spam"})
