@@ -356,7 +356,7 @@ class ContactCheck(Check):
             # Local part: scan backwards over allowed characters (bounded),
             # allowing one space before the sign ("abc @qq.com").
             j = m.start()
-            if j > 0 and t[j - 1] == " ":
+            if j > 0 and t[j - 1] == " " and at != "#":
                 j -= 1
             i = j
             while i > 0 and j - i < 64 and (t[i - 1].isascii() and (t[i - 1].isalnum() or t[i - 1] in "._%+-")):
