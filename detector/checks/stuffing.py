@@ -99,7 +99,7 @@ RULES = (
              "标题是近义关键词列表或自我重复(关键词矩阵)",
              "The title is a list of near-synonymous keyword phrases or repeats itself",
              source=SOURCE, target="simplified"),
-    RuleInfo("STUFF_PAREN_QUERY", "stuffing", 2.0,
+    RuleInfo("STUFF_PAREN_QUERY", "stuffing", 3.0,
              "标题括号内附加同主题搜索词(如 X(X能活多久))",
              "The title appends a search query about itself in parentheses",
              source=SOURCE, target="simplified"),
@@ -247,11 +247,16 @@ class StuffingCheck(Check):
         # Echo: one part strictly contains another, or a phrase twice in a run.
         parts = [p for p in self.p.part_sep.split(text) if _is_term(p)]
         echo = ""
+        echo_query = False
         for i, a in enumerate(parts):
             for b in parts[i + 1:]:
                 short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-                if _is_phrase(short) and short in long_ and len(long_) >= len(short) + 2:
+                # The longer part adds a query or a phrase ("X会怎么样",
+                # "关于X的所有信息"), not a prefix such as "每日X".
+                if _is_phrase(short) and short in long_ and len(long_) >= len(short) + 3:
                     echo = short
+                    rest = long_.replace(short, "", 1)
+                    echo_query = any(w in rest for w in _QUERY_WORDS)
                     break
             if echo:
                 break
@@ -275,15 +280,16 @@ class StuffingCheck(Check):
                 else:
                     is_list = (len(segs) >= 4 and overlap >= 0.5) or overlap >= 0.7
         if is_list or echo:
-            # Echo: 3.5; a list of 4: 4.0; a list of 5 or more: 5.0.
-            w = self.rule("STUFF_KEYWORD_MATRIX").weight + 0.5
+            # Echo: 3.5, or 5.0 when the echo asks a query about the title
+            # ("X,X会怎么样", "X-X是什么"); a list of 4: 4.0; of 5 or more: 5.0.
+            w = self.rule("STUFF_KEYWORD_MATRIX").weight + (2.0 if echo_query else 0.5)
             if is_list:
                 w = 5.0 if len(segs) >= 5 else 4.0
                 if echo:
                     w += 0.5
             yield self.hit("STUFF_KEYWORD_MATRIX", ev, weight=w,
                            details={"where": where, "title": text, "segments": segs[:20] if is_list else [],
-                                    "overlap": round(overlap, 3), "echo": echo})
+                                    "overlap": round(overlap, 3), "echo": echo, "echo_query": echo_query})
 
     # -- title line repeated -------------------------------------------------
     def _title_repeated(self, doc: Document, v: View, title: str, line: _Line | None) -> Hit | None:
