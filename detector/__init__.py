@@ -13,10 +13,10 @@ Sites extend it with pluggy plugins (``hookimpl``); see :mod:`detector.hookspecs
 """
 
 from ._version import __version__
-from .hookspecs import hookimpl
 from .check import Check, RuleInfo
 from .config import Config, ConfigSpec, Profile
 from .document import Document, Link, StashKey
+from .engine import Detector
 from .errors import (
     ConfigError,
     DetectorError,
@@ -26,9 +26,9 @@ from .errors import (
     PluginError,
     RuleError,
 )
+from .hookspecs import hookimpl
 from .verdict import GROUPS, Evidence, Hit, NearDuplicate, Verdict
 from .views import View
-from .engine import Detector
 
 __all__ = [
     "Check",

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from .views import View, _BUILDERS, ViewBuilder
+from .views import _BUILDERS, View, ViewBuilder
 
 T = TypeVar("T")
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ from .ingest import make_document
 from .limits import BUDGET_NOTE
 from .plugins import make_plugin_manager
 from .scoring import apply_profile, total
-from .verdict import Hit, Verdict
+from .verdict import Evidence, Hit, Verdict
 from .views import _BUILDERS
 
 PLUGIN_FAILURE = RuleInfo(
@@ -54,6 +55,28 @@ def _flatten(results: Iterable[Iterable[Any] | None]) -> list[Any]:
         if r:
             out.extend(r)
     return out
+
+
+def _locate(hits: list[Hit], text: str) -> None:
+    """Fill 1-based line/column of every evidence span (for SARIF, annotations)."""
+    if not any(h.evidence for h in hits):
+        return
+    starts = [0]
+    find = text.find
+    i = find("\n")
+    while i >= 0:
+        starts.append(i + 1)
+        i = find("\n", i + 1)
+    for h in hits:
+        if not h.evidence:
+            continue
+        located = []
+        for e in h.evidence:
+            if e.line is None:
+                ln = bisect_right(starts, e.start)
+                e = Evidence(e.start, e.end, e.text, ln, e.start - starts[ln - 1] + 1)
+            located.append(e)
+        h.evidence = located
 
 
 class Detector:
@@ -261,6 +284,7 @@ class Detector:
         if skipped and not noted:
             doc.notes.append((BUDGET_NOTE, ",".join(skipped)))
         hits = apply_profile(hits, profile)
+        _locate(hits, doc.text)
         score = total(hits, profile)
         verdict = Verdict(
             score=score, action=profile.action(score), hits=hits, timings_ms=timings,

@@ -183,6 +183,47 @@ def looks_like_html(text: str) -> bool:
     return bool(_HTML_SNIFF.search(text[:2048]))
 
 
+#: Nesting depth beyond which tags are dropped (their text is kept). HTML5
+#: parsers slow down quadratically on absurd nesting (100k open <div>s);
+#: real pages stay far below this.
+MAX_HTML_DEPTH = 512
+_TAG = regex.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]{0,30})\b[^<>]{0,2000}?(/?)>")
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "param", "source", "track", "wbr"})
+
+
+def flatten_deep_html(html: str, max_depth: int = MAX_HTML_DEPTH) -> tuple[str, bool]:
+    """Drop tags nested deeper than ``max_depth``; returns ``(html, changed)``.
+
+    Only pages with very many tags are scanned, so ordinary pages pay one
+    ``str.count``.
+    """
+    if html.count("<") < 4 * max_depth:
+        return html, False
+    depth = 0
+    out: list[str] = []
+    last = 0
+    changed = False
+    for m in _TAG.finditer(html):
+        closing, name, selfclose = m.group(1), m.group(2).lower(), m.group(3)
+        void = selfclose or name in _VOID
+        if closing:
+            inside = depth > max_depth
+            depth = max(depth - 1, 0)
+        else:
+            if not void:
+                depth += 1
+            inside = depth > max_depth
+        if inside:
+            out.append(html[last:m.start()])
+            last = m.end()
+            changed = True
+    if not changed:
+        return html, False
+    out.append(html[last:])
+    return "".join(out), True
+
+
 def html_to_text(html: str) -> tuple[str, str | None, list[Link]]:
     """Visible text, title and links of an HTML document.
 
@@ -192,6 +233,7 @@ def html_to_text(html: str) -> tuple[str, str | None, list[Link]]:
     """
     from selectolax.lexbor import LexborHTMLParser
 
+    html, _ = flatten_deep_html(html)
     tree = LexborHTMLParser(html)
     title = None
     tnode = tree.css_first("title")

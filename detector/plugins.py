@@ -63,6 +63,7 @@ def make_plugin_manager(
     """
     pm = pluggy.PluginManager("spamdetect")
     pm.add_hookspecs(hookspecs)
+    versions: dict[str, str | None] = {}
     for name in _env_list("SPAMDETECT_DISABLED_PLUGINS") or []:
         pm.set_blocked(name)
     for modname in DEFAULT_PLUGINS:
@@ -82,6 +83,7 @@ def make_plugin_manager(
             except Exception as exc:  # noqa: BLE001
                 raise PluginError(f"cannot load plugin {ep.name!r}: {exc}") from exc
             pm.register(plugin, name=ep.name)
+            versions[ep.name] = ep.dist.version if ep.dist is not None else None
     if plugins_dir is not None:
         for path in sorted(Path(plugins_dir).glob("*.py")):
             name = f"spamdetect_local_{path.stem}"
@@ -98,6 +100,7 @@ def make_plugin_manager(
             pm.register(mod, name=path.stem)
     for obj in extra_plugins:
         pm.register(obj)
+    pm.spamdetect_versions = versions  # type: ignore[attr-defined]
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
@@ -111,15 +114,14 @@ def make_plugin_manager(
 def plugin_info(pm: pluggy.PluginManager) -> list[dict[str, object]]:
     """Name, version and hooks of every registered plugin."""
     out = []
-    dists = {id(p): d for p, d in pm.list_plugin_distinfo()}
+    versions = getattr(pm, "spamdetect_versions", {})
     for name, plugin in pm.list_name_plugin():
         if plugin is None:
             continue
         hooks = sorted(h.name for h in pm.get_hookcallers(plugin) or [])
-        dist = dists.get(id(plugin))
         out.append({
             "name": name,
-            "version": dist.version if dist is not None else None,
+            "version": versions.get(name),
             "builtin": name in DEFAULT_PLUGINS,
             "hooks": hooks,
         })

@@ -55,15 +55,23 @@ class Evidence:
         start: Offset of the first character in ``Document.text``.
         end: Offset one past the last character.
         text: ``Document.text[start:end]``.
+        line: 1-based line of ``start`` in ``Document.text`` (set by the engine).
+        column: 1-based column (in characters) of ``start``.
     """
 
     start: int
     end: int
     text: str
+    line: int | None = None
+    column: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the JSON form ``{"start", "end", "text"}``."""
-        return {"start": self.start, "end": self.end, "text": self.text}
+        """Return the JSON form ``{"start", "end", "text"[, "line", "column"]}``."""
+        d: dict[str, Any] = {"start": self.start, "end": self.end, "text": self.text}
+        if self.line is not None:
+            d["line"] = self.line
+            d["column"] = self.column
+        return d
 
 
 @dataclass(slots=True)

@@ -70,8 +70,9 @@ class View:
         >>> v = View.build("demo", "ａb\u200bc", lambda ch: "" if ch == "\u200b" else ch.upper())
         >>> v.text
         'ＡBC'
-        >>> v.evidence(1, 3)
-        Evidence(start=1, end=4, text='b\u200bc')
+        >>> e = v.evidence(1, 3)
+        >>> (e.start, e.end, e.text == "b\u200bc")
+        (1, 4, True)
     """
 
     __slots__ = ("name", "text", "source", "pos", "removed")

@@ -1,0 +1,74 @@
+"""Views map every position back to the original text."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from detector import Document
+from detector.views import INVISIBLE_CHARS, View
+
+
+def test_nfkc_identity_for_clean_text_costs_no_map():
+    doc = Document(text="今天天气很好,我们去公园。")
+    v = doc.view("nfkc")
+    assert v.pos is None and v.text == doc.text
+
+
+def test_nfkc_folds_fullwidth_and_drops_invisible_with_exact_offsets():
+    text = "加ＱＱ\u200b:１２３"
+    doc = Document(text=text)
+    v = doc.view("nfkc")
+    assert v.text == "加QQ:123"
+    assert v.removed == 1
+    i = v.text.index("123")
+    ev = v.evidence(i, i + 3)
+    assert (ev.start, ev.end, ev.text) == (5, 8, "１２３")
+    # a span across the removed zero-width space covers it in the original
+    j = v.text.index("Q:")
+    ev2 = v.evidence(j, j + 2)
+    assert ev2.text == "Ｑ\u200b:"
+
+
+def test_simplified_view_folds_traditional_and_keeps_offsets():
+    doc = Document(text="「小編導語」網商貸協商")
+    v = doc.view("simplified")
+    assert "小编导语" in v.text and "网商贷协商" in v.text
+    i = v.text.index("小编导语")
+    assert v.evidence(i, i + 4).text == "小編導語"
+
+
+def test_simplified_view_composes_with_nfkc_map():
+    doc = Document(text="ＡＢ\u200d小編導語")
+    v = doc.view("simplified")
+    i = v.text.index("小编")
+    assert v.evidence(i, i + 4).text == "小編導語"
+
+
+def test_views_are_built_once_per_document():
+    doc = Document(text="小編")
+    assert doc.view("simplified") is doc.view("simplified")
+
+
+def test_view_build_expanding_characters_maps_each_piece_to_its_origin():
+    v = View.build("x", "a½b", lambda c: "1/2" if c == "½" else c)
+    assert v.text == "a1/2b"
+    assert v.evidence(1, 4).text == "½"
+    assert v.evidence(4, 5).text == "b"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("協商发展ＡＢ１２ \n\u200b\u202e①小編a½ﬁ")), max_size=60))
+def test_every_view_span_maps_inside_the_original(text):
+    doc = Document(text=text)
+    for name in ("nfkc", "simplified", "lower"):
+        v = doc.view(name)
+        n = len(v.text)
+        for s in range(0, n + 1, 3):
+            for e in (s, min(n, s + 1), min(n, s + 4)):
+                ev = v.evidence(s, e)
+                assert 0 <= ev.start <= ev.end <= len(text)
+                assert ev.text == text[ev.start:ev.end]
+                # the original span holds no fewer visible chars than the view span
+                visible = [c for c in ev.text if c not in INVISIBLE_CHARS]
+                assert len(visible) >= 0 if e == s else len(visible) >= 1
