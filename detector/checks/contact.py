@@ -102,6 +102,9 @@ _TAKEDOWN = r"""
 """
 _FOOTER = r"版[权權]所有|Copyright|copyright|COPYRIGHT|©|ICP[备備证證]|[备備]案[号號]|All Rights Reserved"
 
+#: Heart symbols used as a stand-in for 信 ("v❤").
+_HEARTS = r"\N{HEAVY BLACK HEART}\N{BLACK HEART SUIT}\N{WHITE HEART SUIT}\N{ROTATED HEAVY BLACK HEART BULLET}"
+
 # Numbers. The contact view has already dropped separators between digits.
 _NUMBERS = r"""
     (?<![0-9A-Za-z/=_%&?#.\\])
@@ -126,14 +129,14 @@ _WECHAT = r"""
     (?P<marker>
         微信(?:[号號])? | 微[訊讯]
       | (?:威|薇|徽|嶶|溦|維|维|唯|胃|V|v)信
-      | (?<![A-Za-z])[Vv][\N{HEAVY BLACK HEART}\N{BLACK HEART SUIT}\N{WHITE HEART SUIT}\N{ROTATED HEAVY BLACK HEART BULLET}\N{VARIATION SELECTOR-16}]+
+      | (?<![A-Za-z])[Vv][HEARTS\N{VARIATION SELECTOR-16}]+
       | (?<![A-Za-z])(?:[VvWw][Xx]|weixin|wechat|WeChat|WECHAT|Wechat)(?![A-Za-z])
       | (?:加|\+|\N{HEAVY PLUS SIGN})\ ?(?:[Vv]|微)(?![A-Za-z信])
     )
     (?P<gap>[\ \t:：=\-号號码碼是为為\N{HEAVY BLACK HEART}]{0,4})
     (?P<id>[A-Za-z][-_A-Za-z0-9]{5,19}|(?:\+?86)?1[3-9][0-9]{9}|[1-9][0-9]{5,11})
     (?![-_A-Za-z0-9@.])
-"""
+""".replace("HEARTS", _HEARTS)
 # "13800000000(微信同号)": the mobile number is also the WeChat id.
 _WECHAT_SAME = r"""\G[\ (（\[【]{0,2}(?:微信|[Vv]信|[VvWw][Xx]|薇信|威信)(?:同[号號]|[号號])?(?:[)）\]】]|同[号號])"""
 _EMAIL_AT = r"@|\(at\)|\[at\]|#"
@@ -177,8 +180,8 @@ RULES = (
              source=SOURCE, target="contact"),
     RuleInfo("CONTACT_BLOCK", "contact", 1.5, "多种联系方式集中堆叠", "Several contact channels stacked together",
              source=SOURCE, target="contact"),
-    RuleInfo("CONTACT_FOOTER", "contact", 1.0, "个人联系方式位于版权页脚", "A personal contact detail in a copyright footer",
-             source=SOURCE, target="contact"),
+    RuleInfo("CONTACT_FOOTER", "contact", 1.0, "个人联系方式位于版权页脚",
+             "A personal contact detail in a copyright footer", source=SOURCE, target="contact"),
 )
 
 
@@ -278,7 +281,9 @@ class ContactCheck(Check):
         self.takedown_re = regex.compile(_TAKEDOWN, flags)
         self.footer_re = regex.compile(_FOOTER)
         self.qq_prefilter = regex.compile(r"[Qq]|扣扣|企[鹅鵝]|球球")
-        self.wechat_prefilter = regex.compile(r"信|[VvWw][Xx]|weixin|wechat|WeChat|WECHAT|Wechat|[加+\N{HEAVY PLUS SIGN}]\ ?[Vv微]|[Vv][\N{HEAVY BLACK HEART}\N{BLACK HEART SUIT}\N{WHITE HEART SUIT}\N{ROTATED HEAVY BLACK HEART BULLET}]")
+        self.wechat_prefilter = regex.compile(
+            r"信|[VvWw][Xx]|weixin|wechat|WeChat|WECHAT|Wechat|[加+\N{HEAVY PLUS SIGN}]\ ?[Vv微]|[Vv][" + _HEARTS + "]"
+        )
 
     # -- finding items ----------------------------------------------------
     def items(self, doc: Document, view: View | None = None) -> list[ContactItem]:
