@@ -139,6 +139,13 @@ def test_view_offsets_map_back_exactly(text):
         ("进qq群 66778899 交流", "CONTACT_QQ", "66778899"),
         ("Q号:20304050", "CONTACT_QQ", "20304050"),
         ("写信到 someone123@qq.com 吧", "CONTACT_EMAIL", "someone123@qq.com"),
+        ("手機 0912-345-678 歡迎來電", "CONTACT_MOBILE", "0912345678"),
+        ("台灣 +886 912 345 678", "CONTACT_MOBILE", "+886912345678"),
+        ("香港 +852 6123 4567", "CONTACT_MOBILE", "+85261234567"),
+        ("加賴:shop_88 私訊", "CONTACT_MESSENGER", "shop_88"),
+        ("LINE ID: @deal_hk", "CONTACT_MESSENGER", "@deal_hk"),
+        ("纸飞机 fastloan88", "CONTACT_MESSENGER", "fastloan88"),
+        ("WhatsApp: +85261234567", "CONTACT_MESSENGER", "+85261234567"),
         ("写信到 editor@example.org", "CONTACT_EMAIL", "editor@example.org"),
     ],
 )
@@ -170,6 +177,15 @@ def test_wechat_disguise_is_obfuscation_plain_marker_is_not(det):
     assert "CONTACT_OBFUSCATED" in hits
     plain, _ = _contact_hits(det, "微信:abc_12345")
     assert "CONTACT_OBFUSCATED" not in plain
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the line between us is thin", "民政事務總署熱線 2835 1473 供市民查詢", "依賴進口的產品很多"],
+)
+def test_prose_and_hk_landlines_are_not_personal_ids(det, text):
+    hits, _ = _contact_hits(det, text)
+    assert not {"CONTACT_MESSENGER", "CONTACT_MOBILE"} & set(hits)
 
 
 def test_qq_number_needs_qq_context(det):

@@ -13,9 +13,11 @@ Design:
   reported at the original span (``View.evidence``). Each item carries its
   kind and the de-obfuscated value in ``details``.
 * Items: mobile numbers (``1[3-9]`` + 9 digits, optional ``+86``/``0086``),
-  landlines (area code + 7–8 digits), 400/800 hotlines, QQ numbers (only
+  Taiwan mobiles (``09`` + 8 digits) and Hong Kong ones (only with
+  ``+852``), landlines (area code + 7–8 digits), 400/800 hotlines, QQ numbers (only
   after a QQ marker: QQ, 扣扣, 企鹅, Q号, QQ群 …), WeChat ids after a marker
-  or one of its disguises, and e-mail addresses (free-mail domains weigh
+  or one of its disguises, LINE / Telegram / WhatsApp ids after their
+  markers (``加賴``, ``LINE:``, ``纸飞机``), and e-mail addresses (free-mail domains weigh
   more). Short service numbers (95555, 12315) are never items.
 * One hit per kind (``CONTACT_MOBILE`` …) with a small weight: *personal*
   channels (mobile, QQ, WeChat, free mail) weigh more than *institutional*
@@ -78,7 +80,8 @@ STRONG_AD_WORDS: tuple[str, ...] = (
     "低价", "低價", "返利", "返现", "返現", "彩票", "博彩", "赌", "賭", "裸聊", "约炮", "外围",
     "外圍", "开户", "開戶", "代孕", "代购", "代購", "收购", "收購", "报价", "報價", "同号",
     "同號", "征信", "徵信", "洗白", "提额", "提額", "秒批", "秒到", "无抵押", "無抵押", "包下",
-    "私人", "强开", "強開", "解封", "协商还款", "協商還款", "停息挂账", "停息掛賬", "逾期",
+    "私人", "私訊", "私信", "加賴", "加赖", "强开", "強開", "解封", "协商还款", "協商還款",
+    "停息挂账", "停息掛賬", "逾期",
 )
 #: Weak ad words: common in ads, but also in service notices.
 WEAK_AD_WORDS: tuple[str, ...] = (
@@ -88,7 +91,7 @@ WEAK_AD_WORDS: tuple[str, ...] = (
 )
 
 #: Kinds of contact item; personal ones are a person, not an organisation.
-PERSONAL = frozenset({"mobile", "qq", "wechat", "email_free"})
+PERSONAL = frozenset({"mobile", "qq", "wechat", "messenger", "email_free"})
 
 _TAKEDOWN = r"""
     (?:如有|如|若有|若|涉嫌|凡|如涉及|若涉及)[^\n]{0,6}?侵[权權][^\n]{0,12}?(?:[联聯][系繫络絡]|[删刪]除|告知|通知)
@@ -109,7 +112,11 @@ _HEARTS = r"\N{HEAVY BLACK HEART}\N{BLACK HEART SUIT}\N{WHITE HEART SUIT}\N{ROTA
 _NUMBERS = r"""
     (?<![0-9A-Za-z/=_%&?#.\\])
     (?:
-        (?P<mobile>(?:(?:\+|00)86)?1[3-9][0-9]{9})
+        (?P<mobile>
+            (?:(?:\+|00)86)?1[3-9][0-9]{9}      # mainland mobile
+          | (?:\+|00)8869[0-9]{8} | 09[0-9]{8}  # Taiwan mobile
+          | (?:\+|00)852[5-9][0-9]{7}           # Hong Kong mobile (with its prefix only)
+        )
       | (?P<hotline>[48]00[0-9]{7})
       | (?P<landline>(?:\+86)?0(?:10|2[0-9]|[3-9][0-9]{2})[2-9][0-9]{6,7})
     )
@@ -137,6 +144,17 @@ _WECHAT = r"""
     (?P<id>[A-Za-z][-_A-Za-z0-9]{5,19}|(?:\+?86)?1[3-9][0-9]{9}|[1-9][0-9]{5,11})
     (?![-_A-Za-z0-9@.])
 """.replace("HEARTS", _HEARTS)
+# LINE / Telegram / WhatsApp ids. Latin markers need a colon ("line: x"),
+# so English prose ("the line between") is not an id.
+_MESSENGER = r"""
+    (?:
+        (?<![A-Za-z])(?:LINE|Line|line|TG|Telegram|telegram|WhatsApp|Whatsapp|whatsapp)
+            (?:\ ?(?:ID|id|Id|号|號))?\ ?[:：]\ ?
+      | (?:加[賴赖]|[賴赖](?=\ ?[:：])|纸飞机|紙飛機|飞机号|飛機號|加(?:LINE|Line|line))[\ \t:：=号號]{0,4}
+    )
+    (?P<id>@?[A-Za-z][-_A-Za-z0-9]{2,30}|\+?[0-9]{6,15})
+    (?![-_A-Za-z0-9@])
+"""
 # "13800000000(微信同号)": the mobile number is also the WeChat id.
 _WECHAT_SAME = r"""\G[\ (（\[【]{0,2}(?:微信|[Vv]信|[VvWw][Xx]|薇信|威信)(?:同[号號]|[号號])?(?:[)）\]】]|同[号號])"""
 _EMAIL_AT = r"@|\(at\)|\[at\]|#"
@@ -165,6 +183,8 @@ RULES = (
     RuleInfo("CONTACT_WECHAT", "contact", 1.8, "正文含微信号(或其变体写法)",
              "A WeChat id after a WeChat marker or one of its disguises", source=SOURCE,
              target="contact"),
+    RuleInfo("CONTACT_MESSENGER", "contact", 1.8, "正文含LINE/Telegram/WhatsApp账号",
+             "A LINE, Telegram or WhatsApp id after its marker", source=SOURCE, target="contact"),
     RuleInfo("CONTACT_EMAIL", "contact", 1.0, "正文含电子邮箱(免费邮箱权重更高)",
              "An e-mail address (free-mail domains weigh more)", source=SOURCE, target="contact"),
     RuleInfo("CONTACT_TAKEDOWN", "contact", 4.0, "联系方式位于侵权/删帖/投诉声明中",
@@ -276,6 +296,8 @@ class ContactCheck(Check):
         self.qq_re = regex.compile(_QQ, flags)
         self.wechat_re = regex.compile(_WECHAT, flags)
         self.wechat_same_re = regex.compile(_WECHAT_SAME, flags)
+        self.messenger_re = regex.compile(_MESSENGER, flags)
+        self.messenger_prefilter = regex.compile(r"(?i)line|tg|telegram|whatsapp|[賴赖]|飞机|飛機")
         self.email_at_re = regex.compile(_EMAIL_AT)
         self.email_domain_re = regex.compile(_EMAIL_DOMAIN, flags)
         self.takedown_re = regex.compile(_TAKEDOWN, flags)
@@ -330,6 +352,11 @@ class ContactCheck(Check):
         elif not has_digit and limits.search(self.wechat_prefilter, t, doc, what="CONTACT_WECHAT"):
             for m in limits.finditer(self.wechat_re, t, doc, what="CONTACT_WECHAT"):
                 add("wechat", m.group("id"), m.start("id"), m.end("id"), "")
+        if limits.search(self.messenger_prefilter, t, doc, what="CONTACT_MESSENGER"):
+            for m in limits.finditer(self.messenger_re, t, doc, what="CONTACT_MESSENGER"):
+                add("messenger", m.group("id"), m.start("id"), m.end("id"))
+                if len(found) >= MAX_ITEMS:
+                    break
         if not has_digit:
             return sorted(found, key=lambda it: it.start)
         if limits.search(self.qq_prefilter, t, doc, what="CONTACT_QQ"):
@@ -423,7 +450,8 @@ class ContactCheck(Check):
         for it in items:
             by_kind.setdefault("email" if it.kind == "email_free" else it.kind, []).append(it)
         rule_of = {"mobile": "CONTACT_MOBILE", "landline": "CONTACT_LANDLINE", "hotline": "CONTACT_HOTLINE",
-                   "qq": "CONTACT_QQ", "wechat": "CONTACT_WECHAT", "email": "CONTACT_EMAIL"}
+                   "qq": "CONTACT_QQ", "wechat": "CONTACT_WECHAT", "messenger": "CONTACT_MESSENGER",
+                   "email": "CONTACT_EMAIL"}
         for kind, its in by_kind.items():
             rid = rule_of[kind]
             base = self.rule(rid).weight
