@@ -330,6 +330,17 @@ def test_bank_official_400_line_with_card_words_stays_low(det):
     assert _contact_score(hits) < 2.0
 
 
+def test_news_site_footer_with_complaint_channels_is_not_a_block(det):
+    text = ("最新动态\n市区新增两处停车场\n关于我们 联系我们 法律声明\n某某晚报网 版权所有\n"
+            "网站投诉:complain_news@163.com 电话:13398765432 违法和不良信息举报电话:0351-4567890\n"
+            "ICP许可证号:X-20040000\nCopyright © 2014 news.example All rights reserved.")
+    hits, v = _contact_hits(det, text)
+    assert "CONTACT_BLOCK" not in hits
+    assert "CONTACT_FOOTER" in hits
+    assert all(h.weight < 2.0 for h in hits.values())
+    assert v.action == "allow"
+
+
 def test_takedown_disclaimer_without_contact_adds_nothing(det):
     hits, _ = _contact_hits(det, "图片来源网络,版权归原作者所有,如有侵权请联系我们,我们将立即删除。")
     assert hits == {}

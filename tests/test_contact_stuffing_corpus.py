@@ -53,6 +53,18 @@ def test_no_strong_contact_or_stuffing_hit_on_clean_articles(shared_data, det):
     assert strong == []
 
 
+def test_no_strong_hit_on_clean_raw_html_with_site_chrome(shared_data, det):
+    """The raw HTML keeps the footers (complaint e-mails, ICP lines) the cleaned text drops."""
+    files = sorted((shared_data / "zh-web-extraction-69" / "html").glob("*.html"))
+    files += sorted((shared_data / "zh-netease-news-74" / "html-gbk").glob("*.html"))
+    assert files
+    strong = []
+    for f in files:
+        v = det.check(data=f.read_bytes())
+        strong += [(f.name, h.rule, h.weight) for h in _own(v) if h.weight >= 2.0]
+    assert strong == []
+
+
 def _dev(shared_data):
     path = shared_data / "zh-pages-dev" / "pages.jsonl"
     if not path.is_file():

@@ -72,6 +72,8 @@ def test_keyword_matrix_in_html_title(det):
         (None, "首页 | 新闻 | 体育 | 财经 | 娱乐"),
         (None, "您现在的位置: 首页 > 新闻中心 > 本地新闻"),
         (None, "某某新闻 | 每日某某新闻 看懂身边事"),
+        (None, "bloguser99http://blog.example.com/Blog/bloguser99/复制地址"),
+        (None, "小明的博客 小明 的个人空间"),
     ],
 )
 def test_site_titles_and_navigation_are_not_keyword_matrices(det, title, first_line):

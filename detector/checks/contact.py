@@ -193,14 +193,14 @@ RULES = (
     RuleInfo("CONTACT_AD_CONTEXT", "contact", 1.5, "联系方式紧邻广告用语(加微信、代办、贷款等)",
              "Contact details next to advertising words (add WeChat, agency, loans …)",
              source=SOURCE, target="contact"),
-    RuleInfo("CONTACT_OBFUSCATED", "contact", 3.0, "联系方式经过变形以躲避过滤(圈码、汉字数字、拆分数字、谐音)",
+    RuleInfo("CONTACT_OBFUSCATED", "contact", 3.5, "联系方式经过变形以躲避过滤(圈码、汉字数字、拆分数字、谐音)",
              "Contact details disguised to evade filters (circled digits, Chinese numerals, "
              "split digits, homophone markers)", source=SOURCE, target="contact"),
     RuleInfo("CONTACT_REPEATED", "contact", 1.0, "同一联系方式重复出现", "The same contact detail repeated",
              source=SOURCE, target="contact"),
     RuleInfo("CONTACT_BLOCK", "contact", 1.5, "多种联系方式集中堆叠", "Several contact channels stacked together",
              source=SOURCE, target="contact"),
-    RuleInfo("CONTACT_FOOTER", "contact", 1.0, "个人联系方式位于版权页脚",
+    RuleInfo("CONTACT_FOOTER", "contact", 0.5, "个人联系方式位于版权页脚",
              "A personal contact detail in a copyright footer", source=SOURCE, target="contact"),
 )
 
@@ -515,8 +515,11 @@ class ContactCheck(Check):
             yield self.hit("CONTACT_REPEATED", [i.evidence for i in rep[:10]], weight=w,
                            details={"value": rep[0].value, "count": len(rep)})
         # A block of stacked channels.
-        block = _densest_block(items)
-        if block:
+        # Site footers legitimately list their channels (news sites give a
+        # 163.com address and a mobile for complaints): a block in a
+        # copyright footer does not count as stacking.
+        block = [i for i in _densest_block(items) if "footer" not in i.context]
+        if len(block) >= 3:
             kinds = {("email" if i.kind == "email_free" else i.kind) for i in block}
             personal = sum(1 for i in block if i.personal)
             if len(kinds) >= 2 and personal >= 1:

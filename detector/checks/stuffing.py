@@ -141,6 +141,7 @@ class _Patterns:
         )
         self.tag_split = regex.compile(r"[\s,，、|｜/;；]+")
         self.sentence_end = regex.compile(r"[。！？!?]\s*$")
+        self.url = regex.compile(r"(?i)https?://|www\.|\.(?:com|cn|net|org)/")
         self.prose = regex.compile(r"[。；;]|[，,][^，,]{12,}[，,]")
         self.breadcrumb = regex.compile(r"[>»›＞].*[>»›＞]|当前位置|所在位置|您的位置|现在的位置")
 
@@ -197,7 +198,7 @@ class StuffingCheck(Check):
                 title = doc.title.strip()
             out.append((title[:MAX_TITLE * 2], None))
         for ln in self._lines(doc, v.text, TITLE_LINES):
-            if len(ln.text) <= MAX_TITLE and _word_chars(ln.text) >= 4:
+            if len(ln.text) <= MAX_TITLE and _word_chars(ln.text) >= 4 and not self.p.url.search(ln.text):
                 out.append((ln.text, ln))
         return out
 
@@ -447,9 +448,13 @@ def _is_term(s: str) -> bool:
 
 
 def _is_phrase(s: str) -> bool:
-    """Long enough to count as an echoed phrase (3 Han characters or 5 letters)."""
+    """Long enough to count as an echoed phrase (3 Han characters, 4 characters in all).
+
+    Latin-only parts do not count: user names and URLs echo themselves
+    ("name http://host/name/").
+    """
     han = sum(1 for c in s if "\u4e00" <= c <= "\u9fff")
-    return (han >= 3 and len(s) >= 4) or sum(1 for c in s if c.isascii() and c.isalpha()) >= 5
+    return han >= 3 and len(s) >= 4
 
 
 def _shared_terms(a: str, b: str) -> list[str]:
