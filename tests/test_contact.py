@@ -130,6 +130,7 @@ def test_view_offsets_map_back_exactly(text):
         ("境外请拨 +86 139 1234 5678", "CONTACT_MOBILE", "+8613912345678"),
         ("境外请拨0086-13912345678", "CONTACT_MOBILE", "008613912345678"),
         ("办公电话 010-65432198", "CONTACT_LANDLINE", "01065432198"),
+        ("Tel.010-65432198", "CONTACT_LANDLINE", "01065432198"),
         ("门店电话 0755-2345678", "CONTACT_LANDLINE", "07552345678"),
         ("全国热线 400-812-3456", "CONTACT_HOTLINE", "4008123456"),
         ("免费电话 800 810 8888", "CONTACT_HOTLINE", "8008108888"),
@@ -219,6 +220,20 @@ def test_split_digits_in_email_are_obfuscation(det):
     hits, _ = _contact_hits(det, text)
     assert hits["CONTACT_EMAIL"].details["items"][0]["value"] == "123456789@qq.com"
     assert "CONTACT_OBFUSCATED" in hits
+
+
+def test_spelt_out_at_sign_and_dots(det):
+    hits, _ = _contact_hits(det, "投稿请寄 writer88艾特qq点com")
+    assert hits["CONTACT_EMAIL"].details["items"][0]["value"] == "writer88@qq.com"
+    assert hits["CONTACT_OBFUSCATED"].weight == 1.5
+    hits, _ = _contact_hits(det, "mail: writer88 (at) example.org")
+    assert hits["CONTACT_EMAIL"].details["items"][0]["value"] == "writer88@example.org"
+
+
+@pytest.mark.parametrize("text", ["QQ浏览器下载量突破 10000000 次", "QQ音乐年度榜单共收录 35000 首歌曲"])
+def test_qq_product_names_with_numbers_are_not_qq_numbers(det, text):
+    hits, _ = _contact_hits(det, text)
+    assert "CONTACT_QQ" not in hits
 
 
 def test_phone_formatting_is_not_obfuscation(det):

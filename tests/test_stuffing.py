@@ -74,6 +74,7 @@ def test_keyword_matrix_in_html_title(det):
         (None, "某某新闻 | 每日某某新闻 看懂身边事"),
         (None, "bloguser99http://blog.example.com/Blog/bloguser99/复制地址"),
         (None, "小明的博客 小明 的个人空间"),
+        ("中国某某银行 - 中国某某银行官方网站", None),
     ],
 )
 def test_site_titles_and_navigation_are_not_keyword_matrices(det, title, first_line):

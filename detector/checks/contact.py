@@ -110,7 +110,7 @@ _HEARTS = r"\N{HEAVY BLACK HEART}\N{BLACK HEART SUIT}\N{WHITE HEART SUIT}\N{ROTA
 
 # Numbers. The contact view has already dropped separators between digits.
 _NUMBERS = r"""
-    (?<![0-9A-Za-z/=_%&?#.\\])
+    (?<![0-9A-Za-z/=_%&?#\\])
     (?:
         (?P<mobile>
             (?:(?:\+|00)86)?1[3-9][0-9]{9}      # mainland mobile
@@ -128,7 +128,7 @@ _QQ = r"""
       | 扣扣 | 企[鹅鵝] | 球球
       | (?<![A-Za-z])[Qq](?=[号號群])
     )
-    (?P<gap>[^0-9\n]{0,10}?)
+    (?P<gap>(?:[\s:：=号號码碼群是为為加\-/]|在线|在線|客服|交流|咨询|諮詢){0,5})
     (?P<num>[1-9][0-9]{4,11})
     (?![0-9])
 """
@@ -157,8 +157,13 @@ _MESSENGER = r"""
 """
 # "13800000000(微信同号)": the mobile number is also the WeChat id.
 _WECHAT_SAME = r"""\G[\ (（\[【]{0,2}(?:微信|[Vv]信|[VvWw][Xx]|薇信|威信)(?:同[号號]|[号號])?(?:[)）\]】]|同[号號])"""
-_EMAIL_AT = r"@|\(at\)|\[at\]|#"
-_EMAIL_DOMAIN = r"\G\ ?(?P<domain>[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,4}\.[A-Za-z]{2,10})(?![A-Za-z0-9-])"
+_EMAIL_AT = r"@|\(at\)|\[at\]|艾特|#"
+# Dots may be spelt out too ("qq点com", "qq(dot)com").
+_DOT = r"(?:\.|点|點|\(dot\)|\[dot\]|\ dot\ )"
+_EMAIL_DOMAIN = (
+    r"\G\ ?(?P<domain>[A-Za-z0-9-]{1,63}(?:" + _DOT + r"[A-Za-z0-9-]{1,63}){0,4}" + _DOT + r"[A-Za-z]{2,10})"
+    r"(?![A-Za-z0-9-])"
+)
 _DIGIT_SOURCES = r"[^0-9\ \t\-._·/+()（）]"
 
 #: Caps that keep adversarial input bounded.
@@ -300,6 +305,7 @@ class ContactCheck(Check):
         self.messenger_prefilter = regex.compile(r"(?i)line|tg|telegram|whatsapp|[賴赖]|飞机|飛機")
         self.email_at_re = regex.compile(_EMAIL_AT)
         self.email_domain_re = regex.compile(_EMAIL_DOMAIN, flags)
+        self.dot_re = regex.compile(_DOT, flags)
         self.takedown_re = regex.compile(_TAKEDOWN, flags)
         self.footer_re = regex.compile(_FOOTER)
         self.qq_prefilter = regex.compile(r"[Qq]|扣扣|企[鹅鵝]|球球")
@@ -338,7 +344,7 @@ class ContactCheck(Check):
 
         has_digit = any(c.isdigit() for c in t) if len(t) < 4096 else regex.search(r"[0-9]", t) is not None
         # E-mail first: digits inside an address are not phone numbers.
-        if "@" in t or "(at)" in t or "[at]" in t or "#" in t:
+        if "@" in t or "(at)" in t or "[at]" in t or "#" in t or "艾特" in t:
             self._emails(doc, t, add)
         if has_digit and limits.search(self.wechat_prefilter, t, doc, what="CONTACT_WECHAT"):
             for m in limits.finditer(self.wechat_re, t, doc, what="CONTACT_WECHAT"):
@@ -400,13 +406,14 @@ class ContactCheck(Check):
             dm = self.email_domain_re.match(t, m.end(), timeout=limits.DEFAULT_REGEX_TIMEOUT)
             if dm is None:
                 continue
-            domain = dm.group("domain").lower()
+            raw_domain = dm.group("domain")
+            domain = self.dot_re.sub(".", raw_domain).lower()
             free = domain in self.free_mail
             if at == "#" and not free:
                 continue  # a hashtag, not an address
             local = t[i:j]
             value = f"{local}@{domain}"
-            obf = "at_sign" if at != "@" else ""
+            obf = "at_sign" if at != "@" or domain != raw_domain.lower() else ""
             add("email_free" if free else "email", value, i, dm.end("domain"), obf)
 
     # -- context ----------------------------------------------------------
@@ -499,7 +506,9 @@ class ContactCheck(Check):
         # Obfuscation.
         obf = [i for i in items if i.obfuscated]
         if obf:
-            digits = [i for i in obf if i.obfuscated != "marker"]
+            # Disguised digits are deliberate; a spelt-out "@" or a marker
+            # homophone is also common among people dodging scrapers.
+            digits = [i for i in obf if i.obfuscated not in ("marker", "at_sign")]
             w = self.rule("CONTACT_OBFUSCATED").weight if digits else 1.5
             yield self.hit("CONTACT_OBFUSCATED", [i.evidence for i in obf[:10]], weight=w,
                            details={"items": [i.to_dict() for i in obf[:10]],

@@ -141,6 +141,8 @@ class _Patterns:
         )
         self.tag_split = regex.compile(r"[\s,，、|｜/;；]+")
         self.sentence_end = regex.compile(r"[。！？!?]\s*$")
+        # "某某银行-某某银行官方网站" is a homepage title, not an echo.
+        self.site_suffix = regex.compile(r"官网|官方|网站|首页|主页|频道|门户|博客|空间|论坛|网$|报$")
         self.url = regex.compile(r"(?i)https?://|www\.|\.(?:com|cn|net|org)/")
         self.prose = regex.compile(r"[。；;]|[，,][^，,]{12,}[，,]")
         self.breadcrumb = regex.compile(r"[>»›＞].*[>»›＞]|当前位置|所在位置|您的位置|现在的位置")
@@ -254,9 +256,10 @@ class StuffingCheck(Check):
                 short, long_ = (a, b) if len(a) <= len(b) else (b, a)
                 # The longer part adds a query or a phrase ("X会怎么样",
                 # "关于X的所有信息"), not a prefix such as "每日X".
-                if _is_phrase(short) and short in long_ and len(long_) >= len(short) + 3:
+                rest = long_.replace(short, "", 1)
+                if (_is_phrase(short) and short in long_ and len(long_) >= len(short) + 3
+                        and not self.p.site_suffix.search(rest)):
                     echo = short
-                    rest = long_.replace(short, "", 1)
                     echo_query = any(w in rest for w in _QUERY_WORDS)
                     break
             if echo:
