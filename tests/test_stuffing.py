@@ -75,6 +75,8 @@ def test_keyword_matrix_in_html_title(det):
         (None, "bloguser99http://blog.example.com/Blog/bloguser99/复制地址"),
         (None, "小明的博客 小明 的个人空间"),
         ("中国某某银行 - 中国某某银行官方网站", None),
+        ("图说江城| 江城职业学院:剪“清风窗花” 过清风之年 江城日报网-江城日报官方网站", None),
+        ("第五届青年经济论坛会议议程_青年经济论坛秘书处_CN_某某大学青年经济研究中心", None),
     ],
 )
 def test_site_titles_and_navigation_are_not_keyword_matrices(det, title, first_line):

@@ -143,6 +143,7 @@ class _Patterns:
         self.sentence_end = regex.compile(r"[。！？!?]\s*$")
         # "某某银行-某某银行官方网站" is a homepage title, not an echo.
         self.site_suffix = regex.compile(r"官网|官方|网站|首页|主页|频道|门户|博客|空间|论坛|网$|报$")
+        self.site_name = regex.compile(r"(?:网|網|网站|官网|报|频道|论坛|百科全书|博客|空间|首页|门户|中心)$")
         self.url = regex.compile(r"(?i)https?://|www\.|\.(?:com|cn|net|org)/")
         self.prose = regex.compile(r"[。；;]|[，,][^，,]{12,}[，,]")
         self.breadcrumb = regex.compile(r"[>»›＞].*[>»›＞]|当前位置|所在位置|您的位置|现在的位置")
@@ -275,6 +276,10 @@ class StuffingCheck(Check):
         is_list = False
         if first:
             segs = [s for s in self.p.list_sep.split(text) if _is_term(s)]
+            if line is None:
+                # Drop the trailing channel and site names of an HTML <title>.
+                while len(segs) > 1 and self.p.site_name.search(segs[-1]):
+                    segs.pop()
             if len(segs) >= 3 and all(len(s) <= 24 for s in segs):
                 overlap = _mean_overlap(segs)
                 # An HTML <title> often ends in channel and site names that
