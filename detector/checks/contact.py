@@ -52,6 +52,7 @@ from detector.check import Check, RuleInfo
 from detector.verdict import Evidence, Hit
 from detector.views import View
 
+from . import _rx
 from .contact_view import build_contact_view
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -166,6 +167,11 @@ _EMAIL_DOMAIN = (
 )
 _DIGIT_SOURCES = r"[^0-9\ \t\-._·/+()（）]"
 
+#: WeChat markers that are not disguises.
+_PLAIN_WECHAT = frozenset(
+    {"微信", "微信号", "微信號", "微訊", "微讯", "WeChat", "wechat", "Wechat", "WECHAT", "weixin"}
+)
+
 #: Caps that keep adversarial input bounded.
 MAX_ITEMS = 200
 MAX_AT_SIGNS = 2000
@@ -266,10 +272,15 @@ def _obfuscation(original: str, digits: str) -> str:
         return "fullwidth"
     # Split digits: separators inside the number, with short groups
     # ("1 3 9 3", "85 18 07 48 3"), not phone formatting ("139 3638 8766").
-    groups = [g for g in regex.split(r"[^0-9]+", original) if g]
+    groups = [g for g in _rx.split(_NON_DIGITS(), original) if g]
     if len(groups) >= 4 and len(digits) / len(groups) <= 2.5:
         return "split_digits"
     return ""
+
+
+@lru_cache(maxsize=1)
+def _NON_DIGITS() -> regex.Pattern[str]:  # noqa: N802 - a lazily compiled constant
+    return regex.compile(r"[^0-9]+")
 
 
 @lru_cache(maxsize=1)
@@ -305,7 +316,6 @@ class ContactCheck(Check):
         self.messenger_prefilter = regex.compile(r"(?i)line|tg|telegram|whatsapp|[賴赖]|飞机|飛機")
         self.email_at_re = regex.compile(_EMAIL_AT)
         self.email_domain_re = regex.compile(_EMAIL_DOMAIN, flags)
-        self.dot_re = regex.compile(_DOT, flags)
         self.takedown_re = regex.compile(_TAKEDOWN, flags)
         self.footer_re = regex.compile(_FOOTER)
         self.qq_prefilter = regex.compile(r"[Qq]|扣扣|企[鹅鵝]|球球")
@@ -342,22 +352,17 @@ class ContactCheck(Check):
             found.append(ContactItem(kind, value, s, e, ev, obf))
             taken.append((s, e))
 
-        has_digit = any(c.isdigit() for c in t) if len(t) < 4096 else regex.search(r"[0-9]", t) is not None
+        has_digit = any("0" <= c <= "9" for c in t)
         # E-mail first: digits inside an address are not phone numbers.
         if "@" in t or "(at)" in t or "[at]" in t or "#" in t or "艾特" in t:
             self._emails(doc, t, add)
-        if has_digit and limits.search(self.wechat_prefilter, t, doc, what="CONTACT_WECHAT"):
+        if limits.search(self.wechat_prefilter, t, doc, what="CONTACT_WECHAT"):
             for m in limits.finditer(self.wechat_re, t, doc, what="CONTACT_WECHAT"):
                 marker = m.group("marker")
-                disguised = "" if marker in ("微信", "微信号", "微信號", "微訊", "微讯", "WeChat", "wechat",
-                                             "Wechat", "WECHAT", "weixin") else "marker"
-                value = m.group("id")
-                add("wechat", value, m.start("id"), m.end("id"), disguised)
+                disguised = "" if marker in _PLAIN_WECHAT else "marker"
+                add("wechat", m.group("id"), m.start("id"), m.end("id"), disguised)
                 if len(found) >= MAX_ITEMS:
                     break
-        elif not has_digit and limits.search(self.wechat_prefilter, t, doc, what="CONTACT_WECHAT"):
-            for m in limits.finditer(self.wechat_re, t, doc, what="CONTACT_WECHAT"):
-                add("wechat", m.group("id"), m.start("id"), m.end("id"), "")
         if limits.search(self.messenger_prefilter, t, doc, what="CONTACT_MESSENGER"):
             for m in limits.finditer(self.messenger_re, t, doc, what="CONTACT_MESSENGER"):
                 add("messenger", m.group("id"), m.start("id"), m.end("id"))
@@ -375,7 +380,7 @@ class ContactCheck(Check):
             value = m.group(kind)
             s, e = m.start(kind), m.end(kind)
             if kind == "mobile":
-                same = self.wechat_same_re.match(t, e, timeout=limits.DEFAULT_REGEX_TIMEOUT)
+                same = _rx.match_at(self.wechat_same_re, t, e, doc, span=16, what="CONTACT_WECHAT")
                 if same is not None:
                     add("wechat", value[-11:], s, e, "")
                     continue
@@ -403,11 +408,14 @@ class ContactCheck(Check):
                 i += 1
             if i >= j:
                 continue
-            dm = self.email_domain_re.match(t, m.end(), timeout=limits.DEFAULT_REGEX_TIMEOUT)
+            dm = _rx.match_at(self.email_domain_re, t, m.end(), doc, span=340, what="CONTACT_EMAIL")
             if dm is None:
                 continue
             raw_domain = dm.group("domain")
-            domain = self.dot_re.sub(".", raw_domain).lower()
+            domain = raw_domain
+            for dot in ("点", "點", "(dot)", "[dot]", " dot "):
+                domain = domain.replace(dot, ".")
+            domain = domain.lower()
             free = domain in self.free_mail
             if at == "#" and not free:
                 continue  # a hashtag, not an address

@@ -49,6 +49,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import regex
@@ -56,6 +57,8 @@ import regex
 from detector import hookimpl, limits
 from detector.check import Check, RuleInfo
 from detector.verdict import Evidence, Hit
+
+from . import _rx
 
 if TYPE_CHECKING:  # pragma: no cover
     from detector.config import Config
@@ -201,7 +204,7 @@ class StuffingCheck(Check):
                 title = doc.title.strip()
             out.append((title[:MAX_TITLE * 2], None))
         for ln in self._lines(doc, v.text, TITLE_LINES):
-            if len(ln.text) <= MAX_TITLE and _word_chars(ln.text) >= 4 and not self.p.url.search(ln.text):
+            if len(ln.text) <= MAX_TITLE and _word_chars(ln.text) >= 4 and not _rx.search(self.p.url, ln.text):
                 out.append((ln.text, ln))
         return out
 
@@ -239,17 +242,17 @@ class StuffingCheck(Check):
         ev = [v.evidence(line.start, line.end)] if line is not None else []
         where = "text" if line is not None else "title"
         # Parenthesised query: X(Y).
-        m = self.p.paren.match(text)
+        m = _rx.search(self.p.paren, text)
         if m is not None:
             x, y = m.group("x"), m.group("y")
             shared = _shared_terms(x, y)
             if shared and any(w in y for w in _QUERY_WORDS):
                 yield self.hit("STUFF_PAREN_QUERY", ev,
                                details={"where": where, "title": text, "query": y, "shared": shared[:5]})
-        if self.p.prose.search(text) or self.p.breadcrumb.search(text):
+        if _rx.search(self.p.prose, text) or _rx.search(self.p.breadcrumb, text):
             return  # prose or a breadcrumb, not a keyword title
         # Echo: one part strictly contains another, or a phrase twice in a run.
-        parts = [p for p in self.p.part_sep.split(text) if _is_term(p)]
+        parts = [p for p in _rx.split(self.p.part_sep, text) if _is_term(p)]
         echo = ""
         echo_query = False
         for i, a in enumerate(parts):
@@ -259,14 +262,14 @@ class StuffingCheck(Check):
                 # "关于X的所有信息"), not a prefix such as "每日X".
                 rest = long_.replace(short, "", 1)
                 if (_is_phrase(short) and short in long_ and len(long_) >= len(short) + 3
-                        and not self.p.site_suffix.search(rest)):
+                        and not _rx.search(self.p.site_suffix, rest)):
                     echo = short
                     echo_query = any(w in rest for w in _QUERY_WORDS)
                     break
             if echo:
                 break
         if not echo:
-            for run in self.p.han_run.findall(text):
+            for run in _rx.findall(self.p.han_run, text):
                 echo = _repeated_in(run, 4)
                 if echo:
                     break
@@ -275,10 +278,10 @@ class StuffingCheck(Check):
         overlap = 0.0
         is_list = False
         if first:
-            segs = [s for s in self.p.list_sep.split(text) if _is_term(s)]
+            segs = [s for s in _rx.split(self.p.list_sep, text) if _is_term(s)]
             if line is None:
                 # Drop the trailing channel and site names of an HTML <title>.
-                while len(segs) > 1 and self.p.site_name.search(segs[-1]):
+                while len(segs) > 1 and _rx.search(self.p.site_name, segs[-1]):
                     segs.pop()
             if len(segs) >= 3 and all(len(s) <= 24 for s in segs):
                 overlap = _mean_overlap(segs)
@@ -303,7 +306,7 @@ class StuffingCheck(Check):
     # -- title line repeated -------------------------------------------------
     def _title_repeated(self, doc: Document, v: View, title: str, line: _Line | None) -> Hit | None:
         core = "".join(c for c in title if c.isalnum())
-        if len(core) < 8 or self.p.sentence_end.search(title):
+        if len(core) < 8 or _rx.search(self.p.sentence_end, title):
             return None
         t = v.text
         first = line.end if line is not None else 0
@@ -341,7 +344,7 @@ class StuffingCheck(Check):
             term, count = self._title_entity(body, titles[0][0])
             source = "title"
         if not term:
-            term, count = self._top_term(body[:MAX_SCAN])
+            term, count = self._top_term(doc, body[:MAX_SCAN])
             source = "frequent"
             if term and len(body) > MAX_SCAN:
                 count = body.count(term)
@@ -376,7 +379,7 @@ class StuffingCheck(Check):
     def _title_entity(self, body: str, title: str) -> tuple[str, int]:
         """The title substring (2–8 characters) covering most of the body."""
         best, best_count, best_cov = "", 0, 0
-        for run in self.p.word_run.findall(title[:MAX_TITLE]):
+        for run in _rx.findall(self.p.word_run, title[:MAX_TITLE]):
             if len(run) < 2:
                 continue
             bi = [body.count(run[i:i + 2]) >= 3 for i in range(len(run) - 1)]
@@ -400,10 +403,10 @@ class StuffingCheck(Check):
                 i = j
         return best, best_count
 
-    def _top_term(self, body: str) -> tuple[str, int]:
+    def _top_term(self, doc: Document, body: str) -> tuple[str, int]:
         """The most repeated 2–6 character Han term (extended from the top bigram)."""
         counts: Counter[str] = Counter()
-        for run in self.p.han_run.findall(body):
+        for run in _rx.findall(self.p.han_run, body, doc):
             counts.update(run[i:i + 2] for i in range(len(run) - 1))
         if not counts:
             return "", 0
@@ -433,10 +436,10 @@ class StuffingCheck(Check):
     def _tag_cloud(self, doc: Document, v: View) -> Hit | None:
         t = v.text
         for ln in self._lines(doc, t, 60):
-            m = self.p.tag_line.match(ln.text)
+            m = _rx.search(self.p.tag_line, ln.text, doc)
             if m is None:
                 continue
-            items = [x for x in self.p.tag_split.split(m.group("items")) if _word_chars(x) >= 2]
+            items = [x for x in _rx.split(self.p.tag_split, m.group("items"), doc) if _word_chars(x) >= 2]
             if len(items) < 5:
                 continue
             rest = t[:ln.start] + t[ln.end:]
@@ -447,6 +450,20 @@ class StuffingCheck(Check):
             return self.hit("STUFF_TAG_CLOUD", [v.evidence(ln.start, ln.end)], weight=w,
                             details={"items": items[:30], "count": len(items), "absent_from_text": len(absent)})
         return None
+
+
+@lru_cache(maxsize=1)
+def _latin3() -> regex.Pattern[str]:
+    return regex.compile(r"[A-Za-z]{3,}")
+
+
+@lru_cache(maxsize=1)
+def _latin2() -> regex.Pattern[str]:
+    return regex.compile(r"[A-Za-z]{2,}")
+
+
+def _has_latin(s: str) -> bool:
+    return any(c.isascii() and c.isalpha() for c in s)
 
 
 def _is_term(s: str) -> bool:
@@ -472,9 +489,11 @@ def _shared_terms(a: str, b: str) -> list[str]:
         bg = a[i:i + 2]
         if "\u4e00" <= bg[0] <= "\u9fff" and "\u4e00" <= bg[1] <= "\u9fff" and bg in b and bg not in out:
             out.append(bg)
-    wa = {w.lower() for w in regex.findall(r"[A-Za-z]{3,}", a)}
+    if not _has_latin(a) or not _has_latin(b):
+        return out
+    wa = {w.lower() for w in _rx.findall(_latin3(), a)}
     if wa:
-        wb = {w.lower() for w in regex.findall(r"[A-Za-z]{3,}", b)}
+        wb = {w.lower() for w in _rx.findall(_latin3(), b)}
         out.extend(sorted(wa & wb))
     return out
 
@@ -494,7 +513,7 @@ def _mean_overlap(segs: list[str]) -> float:
             bg = a[k:k + 2]
             if _is_han(bg[0]) and _is_han(bg[1]) and any(bg in b for b in others):
                 covered[k] = covered[k + 1] = True
-        for m in regex.finditer(r"[A-Za-z]{2,}", a):
+        for m in (limits.finditer(_latin2(), a) if _has_latin(a) else ()):
             w = m.group().lower()
             if any(w in b.lower() for b in others):
                 for k in range(m.start(), m.end()):
