@@ -73,6 +73,24 @@ def test_view_leaves_prose_numerals_alone(text):
     assert _view(text).text == text
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("手机 13912345678 13812345678", "手机 13912345678 13812345678"),
+        ("电话 139 3638 8766 139 3638 8766", "电话 13936388766 13936388766"),
+        ("门诊 027-60229616 60229618", "门诊 02760229616 60229618"),
+        ("境外 +86 139 1234 5678", "境外 +8613912345678"),
+    ],
+)
+def test_view_keeps_separate_numbers_apart(text, expected):
+    assert _view(text).text == expected
+
+
+def test_two_mobiles_separated_by_a_space_are_both_found(det):
+    hits, _ = _contact_hits(det, "手机 13912345678 13812345678")
+    assert hits["CONTACT_MOBILE"].details["distinct"] == 2
+
+
 def test_view_is_identity_on_plain_text():
     v = _view("今天天气很好,我们去公园散步。")
     assert v.text == "今天天气很好,我们去公园散步。"

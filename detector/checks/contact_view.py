@@ -146,51 +146,69 @@ def _trim(run: str) -> tuple[int, int]:
     return a, b
 
 
+#: Country codes written as their own group ("+86 139 …"); they do not count
+#: towards the length of the number they precede.
+_COUNTRY_CODES = frozenset({"86", "0086", "886", "00886", "852", "00852", "853", "00853"})
+
+#: A number under this many digits always absorbs the next group; a longer
+#: one only takes short groups (<= 4 digits) up to MAX_NUMBER digits, so two
+#: numbers separated by a space ("13912345678 13812345678") stay two.
+MIN_NUMBER = 7
+MAX_NUMBER = 12
+
+
 def _rewrite_run(run: str) -> tuple[list[int], str] | None:
     """Digits of one run and the run indexes they come from.
 
     Returns None when the run should stay as it is; otherwise the indexes
     of ``run`` kept in the view (in order) and the rewritten text.
     """
-    if run.isascii():
-        # Digits and separators only; every separator sits between digits.
-        if run.isdigit():
-            return None
-        keep = [k for k, c in enumerate(run) if "0" <= c <= "9"]
-        return keep, "".join(run[k] for k in keep)
-    a, b = _trim(run)
+    if run.isascii() and run.isdigit():
+        return None
+    a, b = (0, len(run)) if run.isascii() else _trim(run)
     core = run[a:b]
     digit_like = sum(1 for c in core if ("0" <= c <= "9") or c in CHINESE_DIGITS)
     convert_cn = digit_like >= MIN_NUMERAL_RUN and any(c in CHINESE_DIGITS for c in core)
-    keep: list[int] = list(range(a))
-    out: list[str] = [run[:a]] if a else []
-    last_digit = False
+    # Groups of digit-like characters and the separator runs between them.
+    groups: list[tuple[int, int]] = []
     i = a
     while i < b:
-        c = run[i]
-        if "0" <= c <= "9":
-            keep.append(i)
-            out.append(c)
-            last_digit = True
-        elif c in CHINESE_DIGITS:
-            keep.append(i)
-            out.append(CHINESE_DIGITS[c] if convert_cn else c)
-            last_digit = convert_cn
-        else:
-            # A separator run: dropped only between two characters that
-            # became digits.
-            j = i
-            while j < b and run[j] in SEPARATORS:
-                j += 1
-            nxt = run[j] if j < b else ""
-            next_digit = ("0" <= nxt <= "9") or (convert_cn and nxt in CHINESE_DIGITS)
-            if not (last_digit and next_digit):
-                keep.extend(range(i, j))
-                out.append(run[i:j])
-            last_digit = False
-            i = j
-            continue
-        i += 1
+        j = i
+        while j < b and run[j] not in SEPARATORS:
+            j += 1
+        if j > i:
+            groups.append((i, j))
+        while j < b and run[j] in SEPARATORS:
+            j += 1
+        i = j
+
+    def digits(g: tuple[int, int]) -> bool:
+        seg = run[g[0]:g[1]]
+        if seg.isascii():
+            return seg.isdigit()
+        return all(("0" <= c <= "9") or (convert_cn and c in CHINESE_DIGITS) for c in seg)
+
+    is_digits = [digits(g) for g in groups]
+    keep: list[int] = list(range(a))
+    out: list[str] = [run[:a]]
+    acc = 0
+    last = len(groups) - 1
+    for n, (g0, g1) in enumerate(groups):
+        keep.extend(range(g0, g1))
+        seg = run[g0:g1]
+        out.append("".join(CHINESE_DIGITS.get(c, c) for c in seg) if convert_cn and not seg.isascii() else seg)
+        if not is_digits[n]:
+            acc = 0
+        elif not (acc == 0 and seg in _COUNTRY_CODES):
+            acc += g1 - g0
+        if n == last:
+            break
+        n0, n1 = groups[n + 1]
+        size = n1 - n0
+        if not (is_digits[n] and is_digits[n + 1] and (acc < MIN_NUMBER or (acc + size <= MAX_NUMBER and size <= 4))):
+            keep.extend(range(g1, n0))
+            out.append(run[g1:n0])
+            acc = 0
     keep.extend(range(b, len(run)))
     out.append(run[b:])
     text = "".join(out)
