@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,8 @@ def test_no_strong_hit_on_clean_raw_html_with_site_chrome(shared_data, det):
 def _dev(shared_data):
     path = shared_data / "zh-pages-dev" / "pages.jsonl"
     if not path.is_file():
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail("zh-pages-dev is required in CI (CI=true) but missing")
         pytest.skip("zh-pages-dev not present")
     return list(_rows(path))
 
