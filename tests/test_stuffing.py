@@ -70,6 +70,8 @@ def test_keyword_matrix_in_html_title(det):
         ("拿出十万元投资理财 小夫妻尝试稳健增值_某某理财_某某网", None),
         ("高校举办秋季运动会 师生踊跃参赛_校园新闻_某某大学新闻网", None),
         (None, "首页 | 新闻 | 体育 | 财经 | 娱乐"),
+        (None, "国内新闻 国际新闻 社会新闻 体育新闻 娱乐新闻"),
+        ("国内新闻_国际新闻_社会新闻_体育新闻_娱乐新闻", None),
         (None, "您现在的位置: 首页 > 新闻中心 > 本地新闻"),
         (None, "某某新闻 | 每日某某新闻 看懂身边事"),
         (None, "bloguser99http://blog.example.com/Blog/bloguser99/复制地址"),

@@ -283,7 +283,10 @@ class StuffingCheck(Check):
                 # Drop the trailing channel and site names of an HTML <title>.
                 while len(segs) > 1 and _rx.search(self.p.site_name, segs[-1]):
                     segs.pop()
-            if len(segs) >= 3 and all(len(s) <= 24 for s in segs):
+            # Menus ("国内新闻 国际新闻 社会新闻") share a short suffix between
+            # 4-character items; keyword phrases are longer.
+            mean_len = sum(_word_chars(x) for x in segs) / len(segs) if segs else 0.0
+            if len(segs) >= 3 and all(len(s) <= 24 for s in segs) and mean_len >= 5:
                 overlap = _mean_overlap(segs)
                 # An HTML <title> often ends in channel and site names that
                 # share words ("新浪房产_新浪网"): ask more of it.
