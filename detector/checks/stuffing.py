@@ -88,6 +88,9 @@ DENSITY_SENTENCES = 0.6
 #: Coverage at which the density hit weighs one more point.
 DENSITY_COVERAGE_HIGH = 0.16
 
+#: Labels of tag and keyword lines (a literal prefilter for the tag-line pattern).
+_TAG_WORDS = ("标签", "tag", "Tag", "TAG", "关键词", "关键字", "热门搜索", "相关搜索", "热搜", "热词")
+
 _QUERY_WORDS = (
     "怎么", "怎样", "什么", "如何", "多少", "多久", "哪个", "哪里", "哪些", "为什么", "是否", "能否",
     "吗", "靠谱", "好不好", "可以", "有用", "能不能", "会不会", "几", "啥", "咋",
@@ -346,8 +349,9 @@ class StuffingCheck(Check):
         if titles:
             term, count = self._title_entity(body, titles[0][0])
             source = "title"
+        need = max(5, int(self.per_k * n_word / 1000.0))  # count needed to reach the rate
         if not term:
-            term, count = self._top_term(doc, body[:MAX_SCAN])
+            term, count = self._top_term(doc, body[:MAX_SCAN], need)
             source = "frequent"
             if term and len(body) > MAX_SCAN:
                 count = body.count(term)
@@ -355,6 +359,8 @@ class StuffingCheck(Check):
             return None
         per_k = count * 1000.0 / n_word
         coverage = count * len(term) / n_word
+        if len(term) < 3 or per_k < self.per_k or coverage < self.coverage:
+            return None
         sents = [m for m in limits.finditer(self.p.sentence, body, doc, what="stuffing-sentences")
                  if _word_chars(m.group()) >= 5]
         with_term = sum(1 for m in sents if term in m.group())
@@ -362,8 +368,6 @@ class StuffingCheck(Check):
         details = {"term": term, "source": source, "count": count, "density_per_1000": round(per_k, 2),
                    "coverage": round(coverage, 4), "sentence_share": round(share, 3),
                    "body_chars": n_word}
-        if len(term) < 3 or per_k < self.per_k or coverage < self.coverage:
-            return None
         w = self.rule("STUFF_TITLE_DENSITY").weight
         if coverage >= DENSITY_COVERAGE_HIGH:
             w += 1.0
@@ -406,26 +410,37 @@ class StuffingCheck(Check):
                 i = j
         return best, best_count
 
-    def _top_term(self, doc: Document, body: str) -> tuple[str, int]:
-        """The most repeated 2–6 character Han term (extended from the top bigram)."""
+    def _top_term(self, doc: Document, body: str, need: int) -> tuple[str, int]:
+        """The most repeated 2–6 character Han term (extended from the top bigram).
+
+        Only characters occurring ``need`` times can be part of a term dense
+        enough to matter, so bigrams are counted only inside runs of them.
+        """
+        hot = {ch for ch, k in Counter(body).items() if k >= need and _is_han(ch)}
+        if len(hot) < 2:
+            return "", 0
+        hot_runs = regex.compile("[" + "".join(sorted(hot)) + "]{2,}")
         counts: Counter[str] = Counter()
-        for run in _rx.findall(self.p.han_run, body, doc):
+        for run in _rx.findall(hot_runs, body, doc):
             counts.update(run[i:i + 2] for i in range(len(run) - 1))
         if not counts:
             return "", 0
         term, c = counts.most_common(1)[0]
+        if c < need:
+            return "", 0
         # Extend while the longer term keeps at least 80% of the count.
         for _ in range(4):
-            left = Counter(body[i - 1] for i in _find_all(body, term) if i > 0)
-            right = Counter(body[i + len(term)] for i in _find_all(body, term) if i + len(term) < len(body))
+            where = _find_all(body, term)
+            left = Counter(body[i - 1] for i in where if i > 0)
+            right = Counter(body[i + len(term)] for i in where if i + len(term) < len(body))
             cand = []
             if left:
                 ch, k = left.most_common(1)[0]
-                if "\u4e00" <= ch <= "\u9fff":
+                if _is_han(ch):
                     cand.append((k, ch + term))
             if right:
                 ch, k = right.most_common(1)[0]
-                if "\u4e00" <= ch <= "\u9fff":
+                if _is_han(ch):
                     cand.append((k, term + ch))
             if not cand:
                 break
@@ -438,6 +453,9 @@ class StuffingCheck(Check):
     # -- tag clouds ------------------------------------------------------------
     def _tag_cloud(self, doc: Document, v: View) -> Hit | None:
         t = v.text
+        head = t[:20_000]
+        if not any(w in head for w in _TAG_WORDS):
+            return None
         for ln in self._lines(doc, t, 60):
             m = _rx.search(self.p.tag_line, ln.text, doc)
             if m is None:
