@@ -294,6 +294,31 @@ def test_ad_words_next_to_contact(det):
     assert "贷款" in hits["CONTACT_AD_CONTEXT"].details["words"] or "下款" in hits["CONTACT_AD_CONTEXT"].details["words"]
 
 
+def test_ad_words_on_another_line_do_not_count(det):
+    text = "本店提供贷款咨询服务\n门店邮箱 someone@qq.com"
+    hits, _ = _contact_hits(det, text)
+    assert "CONTACT_AD_CONTEXT" not in hits
+    hits, _ = _contact_hits(det, "本店提供贷款咨询服务 门店邮箱 someone@qq.com")
+    assert "CONTACT_AD_CONTEXT" in hits
+
+
+def test_takedown_notice_two_lines_above_does_not_count(det):
+    text = "如有侵权请联系删除。\n本文作者介绍。\n作者邮箱 someone@qq.com"
+    hits, _ = _contact_hits(det, text)
+    assert "CONTACT_TAKEDOWN" not in hits
+    hits, _ = _contact_hits(det, "如有侵权请联系删除。\n作者邮箱 someone@qq.com")
+    assert "CONTACT_TAKEDOWN" in hits
+
+
+def test_view_docstring_examples():
+    import doctest
+
+    from detector.checks import contact_view
+
+    result = doctest.testmod(contact_view)
+    assert result.attempted > 0 and result.failed == 0
+
+
 def test_repeated_contact(det):
     text = "找我办证 13912345678。\n" + "正文内容,说明情况。" * 10 + "\n再说一次:13912345678。\n最后:13912345678"
     hits, _ = _contact_hits(det, text)

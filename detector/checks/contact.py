@@ -427,8 +427,14 @@ class ContactCheck(Check):
     # -- context ----------------------------------------------------------
     def _context(self, doc: Document, t: str, items: list[ContactItem]) -> None:
         for it in items:
-            a = max(0, it.start - AD_WINDOW)
-            b = min(len(t), it.end + AD_WINDOW)
+            # Ad words count on the item's own line; a takedown notice may
+            # sit on the line before ("如有侵权请联系删除\n邮箱:…").
+            line_start = t.rfind("\n", 0, it.start) + 1
+            line_end = t.find("\n", it.end)
+            line_end = len(t) if line_end < 0 else line_end
+            prev_start = t.rfind("\n", 0, max(0, line_start - 1)) + 1 if line_start > 0 else 0
+            a = max(line_start, it.start - AD_WINDOW)
+            b = min(line_end, it.end + AD_WINDOW)
             window = t[a:b]
             strong = limits.search(self.strong_re, window, doc, what="CONTACT_AD_CONTEXT")
             if strong is not None:
@@ -437,8 +443,8 @@ class ContactCheck(Check):
                 weak = limits.search(self.weak_re, window, doc, what="CONTACT_AD_CONTEXT")
                 if weak is not None and weak.group() != "微信":
                     it.context["ad"] = ("weak", weak.group(), a + weak.start(), a + weak.end())
-            ta = max(0, it.start - TAKEDOWN_BEFORE)
-            tb = min(len(t), it.end + TAKEDOWN_AFTER)
+            ta = max(prev_start, it.start - TAKEDOWN_BEFORE)
+            tb = min(line_end, it.end + TAKEDOWN_AFTER)
             td = limits.search(self.takedown_re, t[ta:tb], doc, what="CONTACT_TAKEDOWN")
             if td is not None:
                 it.context["takedown"] = (td.group(), ta + td.start(), ta + td.end())
