@@ -55,6 +55,11 @@ def _contact_score(hits) -> float:
         ("电话一三九 三六三八 八七六六,一个人", "13936388766", "一三九 三六三八 八七六六"),
         ("混写13九3638八766号", "13936388766", "13九3638八766"),
         ("零宽1\u200b3\u200b9\u200b3\u200b6", "13936", "1\u200b3\u200b9\u200b3\u200b6"),
+        ("键帽1\ufe0f\u20e33\ufe0f\u20e39\ufe0f\u20e3号", "139", "1\ufe0f\u20e33\ufe0f\u20e39\ufe0f\u20e3"),
+        ("电话139/3638/8766。", "13936388766", "139/3638/8766"),
+        ("电话139｜3638｜8766。", "13936388766", "139｜3638｜8766"),
+        ("电话139丨3638丨8766。", "13936388766", "139丨3638丨8766"),
+        ("电话1.3.9.3.6.3.8.8.7.6.6。", "13936388766", "1.3.9.3.6.3.8.8.7.6.6"),
     ],
 )
 def test_view_undoes_each_obfuscation_and_maps_back(text, digits, original):
@@ -84,6 +89,12 @@ def test_view_leaves_prose_numerals_alone(text):
 )
 def test_view_keeps_separate_numbers_apart(text, expected):
     assert _view(text).text == expected
+
+
+def test_decimal_table_does_not_become_a_phone_number(det):
+    text = "本周气温(摄氏度):13.5 14.2 15.6 16 17.3 18.8 19.1"
+    hits, _ = _contact_hits(det, text)
+    assert "CONTACT_MOBILE" not in hits
 
 
 def test_two_mobiles_separated_by_a_space_are_both_found(det):

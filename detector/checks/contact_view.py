@@ -69,7 +69,9 @@ CHINESE_DIGITS: dict[str, str] = {
 
 #: Separator characters dropped between digits (after NFKC, so the
 #: ideographic space is already a space).
-SEPARATORS = " \t\u00a0-._·\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fb~\u301c\uff5e"
+SEPARATORS = " \t\u00a0-._·/|\u4e28\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fb~\u301c\uff5e"
+# (丨 U+4E28 is the stroke character used as a bar; fullwidth ／ and ｜ are
+# folded to / and | by NFKC first.)
 
 
 def _special_digit_table() -> dict[str, str]:
@@ -94,6 +96,11 @@ def _special_digit_table() -> dict[str, str]:
     table["\u24ff"] = "0"  # ⓿
     table["\U0001f10b"] = "0"  # 🄋 dingbat circled sans-serif zero
     table["\U0001f10c"] = "0"  # 🄌 dingbat negative circled sans-serif zero
+    # Keycap digits "1️⃣" are a digit, a variation selector and an enclosing
+    # keycap: the two marks are dropped so the digits join up.
+    table["\u20e3"] = ""
+    table["\ufe0f"] = ""
+    table["\ufe0e"] = ""
     return table
 
 
@@ -123,7 +130,7 @@ def _fold_char(ch: str) -> str:
     """Fold one character: special digits first, then NFKC (invisibles dropped)."""
     d = _Tables.special.get(ch)  # type: ignore[union-attr]
     if d is not None:
-        return d
+        return d  # a digit, or "" for a keycap mark
     return _nfkc_char(ch)
 
 
@@ -189,6 +196,12 @@ def _rewrite_run(run: str) -> tuple[list[int], str] | None:
         return all(("0" <= c <= "9") or (convert_cn and c in CHINESE_DIGITS) for c in seg)
 
     is_digits = [digits(g) for g in groups]
+    # A "." joins digits only when every separator of the run is a single
+    # "." (139.3638.8766, 1.3.9.3); among other separators it is a decimal
+    # point ("13.5 14.2 15.6" is a table, not one number).
+    seps = [run[groups[n][1]:groups[n + 1][0]] for n in range(len(groups) - 1)]
+    dots_join = all(x == "." for x in seps)
+
     keep: list[int] = list(range(a))
     out: list[str] = [run[:a]]
     acc = 0
@@ -205,7 +218,10 @@ def _rewrite_run(run: str) -> tuple[list[int], str] | None:
             break
         n0, n1 = groups[n + 1]
         size = n1 - n0
-        if not (is_digits[n] and is_digits[n + 1] and (acc < MIN_NUMBER or (acc + size <= MAX_NUMBER and size <= 4))):
+        sep = seps[n]
+        joins = dots_join or "." not in sep
+        if not (joins and is_digits[n] and is_digits[n + 1]
+                and (acc < MIN_NUMBER or (acc + size <= MAX_NUMBER and size <= 4))):
             keep.extend(range(g1, n0))
             out.append(run[g1:n0])
             acc = 0
