@@ -116,7 +116,7 @@ def test_view_registered_through_the_hook(det):
     assert "13936388766" in doc.view("contact").text
 
 
-_ALPHABET = "0123456789 -._·一二三四五六七八九〇零幺两壹贰①❶➀⑴⒈⑩０１个人的,\u200bQ微@\n"
+_ALPHABET = "0123456789 -._·/|丨一二三四五六七八九〇零幺两壹贰①❶➀⑴⒈⑩０１个人的,\u200b\ufe0f\u20e3Q微@\n"
 
 
 def _fold_source(ch: str) -> str:
