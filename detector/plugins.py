@@ -33,6 +33,8 @@ from .errors import PluginError
 #: Builtin plugin modules, registered in this order.
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "detector.checks.core",
+    "detector.checks.contact",
+    "detector.checks.stuffing",
 )
 
 ENTRY_POINT_GROUP = "spamdetect"
