@@ -242,3 +242,31 @@ def test_reader_sees_committed_data_while_another_process_writes(tmp_path):
         proc.kill()
         proc.wait()
         reader.close()
+
+
+def test_forked_child_uses_its_own_connection(index):
+    import multiprocessing as mp
+
+    index.add("parent", make_text(1))
+    ctx = mp.get_context("fork")
+    q = ctx.Queue()
+
+    def child():
+        q.put((len(index), index.add("child", make_text(2)), index.query(make_text(1))[0].id))
+
+    p = ctx.Process(target=child)
+    p.start()
+    got = q.get(timeout=60)
+    p.join(60)
+    assert p.exitcode == 0 and got == (1, True, "parent")
+    assert "child" in index and len(index) == 2
+
+
+def test_threads_share_one_index(index):
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [make_text(300 + i) for i in range(40)]
+    with ThreadPoolExecutor(4) as pool:
+        added = list(pool.map(lambda it: index.add(f"t{it[0]}", it[1]), enumerate(texts)))
+        found = list(pool.map(lambda t: index.query(t)[0].similarity, texts))
+    assert all(added) and found == [1.0] * 40 and len(index) == 40
