@@ -114,12 +114,12 @@ def run(spec: str, n: int, pool: np.ndarray, seed: int) -> dict[str, float]:
         norm = normalize(q)
         prepared.append((norm, idx.hasher.signature(norm), content_digest(norm)))
     lat = []
-    hits = 0
-    for norm, sig, dg in prepared:
+    hits = [0, 0]  # queries with a match: near-duplicates, new documents
+    for q, (norm, sig, dg) in enumerate(prepared):
         t0 = time.perf_counter()
         found = idx.matches(norm, sig=sig, digest=dg)
         lat.append(time.perf_counter() - t0)
-        hits += bool(found)
+        hits[q >= len(kept)] += bool(found)
     lat_ms = np.array(lat) * 1e3
     out = {
         "n": n,
@@ -127,8 +127,9 @@ def run(spec: str, n: int, pool: np.ndarray, seed: int) -> dict[str, float]:
         "query_s": len(lat) / float(np.sum(lat)),
         "p50_ms": float(np.percentile(lat_ms, 50)),
         "p99_ms": float(np.percentile(lat_ms, 99)),
-        "found_near": hits,
-        "queries": len(lat),
+        "found_near": hits[0],
+        "found_new": hits[1],
+        "queries": len(kept),
     }
     if spec.startswith("sqlite:"):
         path = spec[len("sqlite:"):]
@@ -159,7 +160,7 @@ def main() -> None:
     redis_url = args.redis_url
     tmp = tempfile.mkdtemp()
     print(f"{'backend':<8}{'N':>9}{'insert/s':>10}{'query/s':>9}{'p50 ms':>8}{'p99 ms':>8}"
-          f"{'bytes/doc':>10}{'near found':>11}")
+          f"{'bytes/doc':>10}{'near found':>12}{'new found':>10}")
     try:
         for n in [int(x) for x in args.sizes.split(",")]:
             for backend in args.backends.split(","):
@@ -172,7 +173,7 @@ def main() -> None:
                 r = run(spec, n, pool, args.seed)
                 print(f"{backend:<8}{n:>9}{r['insert_docs_s']:>10.0f}{r['query_s']:>9.0f}"
                       f"{r['p50_ms']:>8.2f}{r['p99_ms']:>8.2f}{r['bytes_doc']:>10.0f}"
-                      f"{r['found_near']:>6}/{r['queries']}", flush=True)
+                      f"{r['found_near']:>7}/{r['queries']}{r['found_new']:>10}", flush=True)
     finally:
         if proc is not None:
             proc.terminate()

@@ -34,6 +34,8 @@ from .errors import PluginError
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "detector.checks.core",
     "detector.checks.neardup",
+    "detector.checks.contact",
+    "detector.checks.stuffing",
 )
 
 ENTRY_POINT_GROUP = "spamdetect"

@@ -11,7 +11,8 @@ Views are built lazily, once per document, and shared by every check
 ``raw``
     The text itself.
 ``nfkc``
-    Unicode NFKC (fullwidth → ASCII, compatibility ideographs folded),
+    Unicode NFKC applied per character (fullwidth → ASCII, "……" → "......",
+    compatibility ideographs folded; no composition across characters),
     with invisible characters (zero-width, bidi controls, soft hyphen, BOM)
     removed. The number removed is ``View.removed``.
 ``simplified``
@@ -32,6 +33,7 @@ Simplified text with no fullwidth characters) costs one ``str`` comparison.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from array import array
 from collections.abc import Callable, Iterable
@@ -177,18 +179,84 @@ def _nfkc_char(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch)
 
 
-def _needs_nfkc(text: str) -> bool:
-    if not unicodedata.is_normalized("NFKC", text):
-        return True
-    return any(ch in INVISIBLE_CHARS for ch in text) if not text.isascii() else False
+@lru_cache(maxsize=1)
+def _nfkc_tables() -> tuple[dict[int, str], re.Pattern[str]]:
+    """A ``str.translate`` table of every one-to-one NFKC fold, and a pattern
+    of the characters that do not fold one-to-one (expansions such as
+    "……" → "......", "℃" → "°C", and the invisible characters, which drop).
+
+    Computed once per process from unicodedata (about 0.1 s), on first use.
+    Per-character NFKC means compositions across characters are not applied,
+    which keeps every view character tied to one original character.
+    """
+    table: dict[int, str] = {}
+    special: list[int] = []
+    for cp in range(0x80, 0x30000):
+        if 0xD800 <= cp < 0xE000:
+            continue
+        ch = chr(cp)
+        if ch in INVISIBLE_CHARS:
+            special.append(cp)
+            continue
+        norm = unicodedata.normalize("NFKC", ch)
+        if len(norm) != 1:
+            special.append(cp)
+        elif norm != ch:
+            table[cp] = norm
+    ranges: list[tuple[int, int]] = []
+    for cp in special:
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1] = (ranges[-1][0], cp)
+        else:
+            ranges.append((cp, cp))
+    cls = "".join(f"\\U{a:08x}" if a == b else f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+    return table, re.compile(f"[{cls}]")
 
 
 def build_nfkc(doc: Document) -> View:
-    """NFKC per character, invisible characters dropped."""
+    """NFKC per character, invisible characters dropped.
+
+    Fast path: Chinese text needs NFKC mostly for fullwidth punctuation and
+    digits, which fold one character to one (``str.translate``, C speed).
+    Only the few characters that expand or drop need a per-character map;
+    the stretches between them are translated whole and mapped by ranges.
+    Text without such characters shares the identity map.
+    """
     text = doc.text
-    if not _needs_nfkc(text):
+    if text.isascii() or unicodedata.is_normalized("NFKC", text) and not _has_invisible(text):
         return View.identity("nfkc", text)
-    return View.build("nfkc", text, _nfkc_char)
+    table, special = _nfkc_tables()
+    specials = [m.start() for m in special.finditer(text)]
+    if not specials:
+        return View("nfkc", text.translate(table), text, None, 0)
+    out: list[str] = []
+    pos = array("i")
+    removed = 0
+    prev = 0
+    n = len(text)
+    for i in (*specials, n):
+        if i > prev:
+            out.append(text[prev:i].translate(table))
+            pos.extend(range(prev, i))
+        if i < n:
+            rep = _nfkc_char(text[i])
+            if rep:
+                out.append(rep)
+                pos.extend([i] * len(rep))
+            else:
+                removed += 1
+        prev = i + 1
+    pos.append(n)
+    return View("nfkc", "".join(out), text, pos, removed)
+
+
+def _has_invisible(text: str) -> bool:
+    return _invisible_re().search(text) is not None
+
+
+@lru_cache(maxsize=1)
+def _invisible_re() -> re.Pattern[str]:
+    return re.compile("[" + "".join(sorted(INVISIBLE_CHARS)) + "]")
 
 
 _OPENCC = None

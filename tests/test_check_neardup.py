@@ -39,7 +39,8 @@ def test_near_duplicate_of_spam_is_a_strong_hit(spec):
     assert hit.details["id"] == "farm-1"
     sim = hit.details["similarity"]
     assert 0.8 <= sim <= 1.0
-    assert hit.weight == pytest.approx(6.0 * sim)
+    assert hit.weight == pytest.approx(12.0 * sim)
+    assert v.action == ("reject" if sim >= 10 / 12 else "review")
     assert hit.description_zh and hit.description_en
     ev = hit.evidence[0]
     assert repost[ev.start:ev.end] == ev.text

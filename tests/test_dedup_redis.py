@@ -196,3 +196,13 @@ def test_redis_restarted_under_a_running_index(tmp_path, redis_url, persist):
         idx.close()
     finally:
         _stop(proc)
+
+
+def test_removing_one_of_two_near_duplicates_keeps_the_other_findable(index):
+    base = make_text(40)
+    a, b = edit(base, 1, 3), edit(base, 2, 3)
+    assert index.add("a", a) and index.add("b", b)
+    assert {d.id for d in index.query(base)} == {"a", "b"}
+    assert index.remove("a")
+    assert [d.id for d in index.query(base)] == ["b"]
+    assert index.add("a", a)

@@ -242,3 +242,76 @@ def test_reader_sees_committed_data_while_another_process_writes(tmp_path):
         proc.kill()
         proc.wait()
         reader.close()
+
+
+def test_forked_child_uses_its_own_connection(index):
+    import multiprocessing as mp
+
+    index.add("parent", make_text(1))
+    ctx = mp.get_context("fork")
+    q = ctx.Queue()
+
+    def child():
+        q.put((len(index), index.add("child", make_text(2)), index.query(make_text(1))[0].id))
+
+    p = ctx.Process(target=child)
+    p.start()
+    got = q.get(timeout=60)
+    p.join(60)
+    assert p.exitcode == 0 and got == (1, True, "parent")
+    assert "child" in index and len(index) == 2
+
+
+def test_threads_share_one_index(index):
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [make_text(300 + i) for i in range(40)]
+    with ThreadPoolExecutor(4) as pool:
+        added = list(pool.map(lambda it: index.add(f"t{it[0]}", it[1]), enumerate(texts)))
+        found = list(pool.map(lambda t: index.query(t)[0].similarity, texts))
+    assert all(added) and found == [1.0] * 40 and len(index) == 40
+
+
+def test_removing_one_of_two_near_duplicates_keeps_the_other_findable(index):
+    base = make_text(40)
+    a, b = edit(base, 1, 3), edit(base, 2, 3)
+    assert index.add("a", a) and index.add("b", b)
+    assert {d.id for d in index.query(base)} == {"a", "b"}
+    assert index.remove("a")
+    assert [d.id for d in index.query(base)] == ["b"]
+    assert index.add("a", a)                      # content released: can be added again
+
+
+_POOL = [make_text(700 + i, 300) for i in range(4)] + ["短文本甲乙丙", "另一条短消息"]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_random_add_remove_sequences_match_a_model(tmp_path, seed):
+    """Against a dict model: ids and exact contents are unique, remove frees both."""
+    import random
+
+    from detector.dedup.index import content_digest
+    from detector.dedup.shingles import normalize
+
+    rng = random.Random(seed)
+    idx = open_index(f"sqlite:{tmp_path / f'm{seed}.db'}")
+    model: dict[str, int] = {}                    # id -> text number
+    for _ in range(120):
+        doc_id = f"i{rng.randrange(6)}"
+        if rng.random() < 0.65:
+            t = rng.randrange(len(_POOL))
+            expect = doc_id not in model and t not in model.values()
+            assert idx.add(doc_id, _POOL[t]) is expect
+            if expect:
+                model[doc_id] = t
+        else:
+            assert idx.remove(doc_id) is (doc_id in model)
+            model.pop(doc_id, None)
+        assert len(idx) == len(model)
+    for t, text in enumerate(_POOL):
+        exact = [d.id for d in idx.query(text) if d.similarity == 1.0]
+        owners = [i for i, x in model.items() if x == t]
+        assert exact == owners
+        if owners:
+            assert idx.get(owners[0])["digest"] == content_digest(normalize(text)).hex()
+    idx.close()

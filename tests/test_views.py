@@ -72,3 +72,21 @@ def test_every_view_span_maps_inside_the_original(text):
                 # the original span holds no fewer visible chars than the view span
                 visible = [c for c in ev.text if c not in INVISIBLE_CHARS]
                 assert len(visible) >= 0 if e == s else len(visible) >= 1
+
+
+def test_nfkc_fast_path_for_fullwidth_punctuation_keeps_identity_offsets():
+    doc = Document(text="你好，世界！（１２３）")
+    v = doc.view("nfkc")
+    assert v.text == "你好,世界!(123)" and v.pos is None
+    assert v.evidence(7, 10).text == "１２３"
+
+
+def test_nfkc_expansion_and_composition_in_one_text_fall_back_to_exact_map():
+    # "ﬁ" expands 1→2 and "e\u0301" composes 2→1: same total length, shifted positions.
+    text = "ﬁ，e\u0301字"
+    doc = Document(text=text)
+    v = doc.view("nfkc")
+    assert v.text == "fi,e\u0301字"  # per-character folding: no composition
+    i = v.text.index("字")
+    assert v.evidence(i, i + 1).text == "字"
+    assert v.evidence(0, 2).text == "ﬁ"

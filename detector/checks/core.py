@@ -55,7 +55,9 @@ class LimitsCheck(Check):
         for kind, what in doc.notes:
             kinds.setdefault(kind, []).append(what)
         if "time_budget" in kinds:
-            yield self.hit("LIMIT_TIME_BUDGET", details={"skipped": kinds["time_budget"]})
+            # The engine notes the skipped checks as one comma-joined string.
+            skipped = [n for note in kinds["time_budget"] for n in note.split(",") if n]
+            yield self.hit("LIMIT_TIME_BUDGET", details={"skipped": skipped})
         if "regex_timeout" in kinds:
             yield self.hit("LIMIT_REGEX_TIMEOUT", details={"rules": sorted(set(kinds["regex_timeout"]))})
         if "binary" in kinds:

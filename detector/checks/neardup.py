@@ -11,8 +11,9 @@ and reports:
 
 ``DUP_NEAR_SPAM``
     the best near-duplicate labelled ``spam``; weight
-    ``index.spam_weight`` × similarity (default 6.0 × s, so 4.8 at the 0.8
-    threshold and 6.0 for an exact repost);
+    ``index.spam_weight`` × similarity (default 12 × s: 9.6, ``review``, at
+    the 0.8 threshold; ``reject`` on its own from s ≈ 0.84, so a moderator who
+    rejected one copy does not see the next hundred);
 ``DUP_REPOST``
     a near-duplicate of an already indexed document not labelled spam (a
     repost); weight ``index.repost_weight``, 0 by default (informational).
@@ -44,7 +45,7 @@ from detector.errors import DetectorError
 from detector.verdict import Evidence, Hit, NearDuplicate, Verdict
 
 RULES = (
-    RuleInfo("DUP_NEAR_SPAM", "neardup", 6.0,
+    RuleInfo("DUP_NEAR_SPAM", "neardup", 12.0,
              "与已知垃圾内容(索引中标为 spam 的文档)近似重复",
              "Near-duplicate of a known spam document in the index",
              source="check:neardup", target="dedup"),
@@ -114,7 +115,7 @@ class NearDupCheck(Check):
         self._indexes: dict[str, Any] = {}
         self._lock = threading.Lock()
         self.threshold = float(config.option("index.threshold", 0.8))
-        self.spam_weight = float(config.option("index.spam_weight", 6.0))
+        self.spam_weight = float(config.option("index.spam_weight", 12.0))
         self.repost_weight = float(config.option("index.repost_weight", 0.0))
         self.allowlist = frozenset(x.lower() for x in config.option("index.allowlist", []) or [])
         self.limit = int(config.option("index.limit", 10))
@@ -210,7 +211,7 @@ def spamdetect_add_config(spec: ConfigSpec) -> None:
              help="add every checked document to the near-duplicate index")
     spec.add("index.threshold", 0.8, type=_unit,
              help="similarity at which a near-duplicate counts as a hit (index finds >= 0.8)")
-    spec.add("index.spam_weight", 6.0, type=_float,
+    spec.add("index.spam_weight", 12.0, type=_float,
              help="DUP_NEAR_SPAM weight at similarity 1.0 (scaled by similarity)")
     spec.add("index.repost_weight", 0.0, type=_float,
              help="DUP_REPOST weight (near-duplicate of a non-spam indexed document)")

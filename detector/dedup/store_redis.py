@@ -37,6 +37,7 @@ reconnects on the next command.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
@@ -125,6 +126,7 @@ class RedisStore:
         self.prefix = prefix
         self._p = prefix.encode("utf-8")
         self._r = redis.Redis(**cfg)
+        self._session_lock = threading.Lock()  # datasketch's session buffers are shared state
         self._params_json = json.dumps(params.to_dict(), sort_keys=True)
         self._guard(self._init_params)
         basename = self._p + b":lsh:" + params.tag.encode()
@@ -249,7 +251,8 @@ class RedisStore:
         def run() -> list[bool]:
             self._alive()
             won = self._claim(recs)
-            with self._lsh.insertion_session(buffer_size=max(len(recs) * 20, 1000)) as session:
+            with self._session_lock, self._lsh.insertion_session(
+                    buffer_size=max(len(recs) * 20, 1000)) as session:
                 self._write(recs, won, session)
             return won
         return self._guard(run)

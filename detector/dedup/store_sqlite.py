@@ -15,7 +15,8 @@ signature, ``docs.short`` the folded text of a short document.
 
 Concurrency and crash safety: the file is in WAL mode, so readers never
 block the writer or each other, and writers from several processes queue
-on SQLite's lock (``busy_timeout`` 30 s). Every add is one transaction and
+on SQLite's lock (``busy_timeout`` 30 s). Threads share one connection
+behind a lock; a forked child reopens its own connection on first use. Every add is one transaction and
 :meth:`SQLiteStore.add_many` commits a batch at a time, so a crash or
 ``kill -9`` in the middle of a bulk load leaves every committed batch
 intact and nothing half-written (SQLite rolls the open transaction back on
@@ -84,23 +85,40 @@ class SQLiteStore:
         parent = os.path.dirname(os.path.abspath(self.path))
         try:
             os.makedirs(parent, exist_ok=True)
-            self._db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None,
-                                       check_same_thread=False)
-        except (OSError, sqlite3.Error) as exc:
+        except OSError as exc:
             raise IndexError_(f"cannot open index file {self.path}: {exc}") from None
+        self._connect()
         try:
             self._init()
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise IndexError_(f"{self.path} is not a usable index file: {exc}") from None
 
+    def _connect(self) -> None:
+        try:
+            self._db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None,
+                                       check_same_thread=False)
+            self._db.execute("PRAGMA busy_timeout = 30000")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.Error as exc:
+            raise IndexError_(f"cannot open index file {self.path}: {exc}") from None
+        self._pid = os.getpid()
+
+    def _conn(self) -> sqlite3.Connection:
+        """The connection, reopened in a forked child (SQLite connections must not cross fork)."""
+        if self._pid != os.getpid():
+            # Keep the inherited connection referenced so it is never closed (closing it in
+            # the child could checkpoint or unlink files the parent is using).
+            self._inherited = self._db
+            self._lock = threading.RLock()
+            self._connect()
+        return self._db
+
     def _init(self) -> None:
         db = self._db
-        db.execute("PRAGMA busy_timeout = 30000")
         mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise IndexError_(f"{self.path}: cannot switch to WAL journal mode (got {mode})")
-        db.execute("PRAGMA synchronous = NORMAL")
         want = json.dumps(self.params.to_dict(), sort_keys=True)
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -127,7 +145,7 @@ class SQLiteStore:
         return short_block_keys(rec.short or "")
 
     def _insert(self, rec: Record) -> bool:
-        db = self._db
+        db = self._conn()
         cur = db.execute(
             "INSERT OR IGNORE INTO docs(id, digest, label, source, added, sig, short) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -142,8 +160,8 @@ class SQLiteStore:
         return True
 
     def _txn(self, recs: list[Record]) -> list[bool]:
+        db = self._conn()
         with self._lock:
-            db = self._db
             try:
                 db.execute("BEGIN IMMEDIATE")
                 try:
@@ -166,8 +184,8 @@ class SQLiteStore:
 
     def remove(self, doc_id: str) -> bool:
         """Remove a document and its band rows."""
+        db = self._conn()
         with self._lock:
-            db = self._db
             try:
                 db.execute("BEGIN IMMEDIATE")
                 try:
@@ -191,9 +209,10 @@ class SQLiteStore:
 
     # -- reading ----------------------------------------------------------
     def _read(self, sql: str, args: tuple[Any, ...] | list[Any]) -> list[tuple[Any, ...]]:
+        db = self._conn()
         with self._lock:
             try:
-                return self._db.execute(sql, args).fetchall()
+                return db.execute(sql, args).fetchall()
             except sqlite3.Error as exc:
                 raise IndexError_(f"index {self.path}: read failed: {exc}") from None
 
