@@ -452,3 +452,24 @@ async def test_worker_listening_socket_gives_tcp_nodelay_connections():
             await asyncio.sleep(0.01)
         w.close()
     assert seen and seen[0] != 0
+
+
+async def test_concurrent_checks_give_the_sequential_verdicts(det):
+    # Checks run in a thread pool: every loaded check (builtin, rule files, the
+    # demo plugin) must give the same verdict under concurrency as alone.
+    import anyio
+
+    texts = [SPAM_SAMPLE.replace("13912345678", f"1391234{i:04d}") if i % 2 else
+             f"第{i}天,今天天气很好,我们去公园散步。联系电话 0755-1234{i:04d}" for i in range(60)]
+    expected = [_strip_timings(det.check(text=t, id=str(i)).to_dict()) for i, t in enumerate(texts)]
+    got: dict[int, dict] = {}
+    app = create_app(det, settings=ServiceSettings(threads=6))
+    async with running(app) as c:
+        async def one(i: int) -> None:
+            r = await c.post("/v1/check", json={"text": texts[i], "id": str(i)})
+            got[i] = _strip_timings(r.json())
+
+        async with anyio.create_task_group() as tg:
+            for i in range(len(texts)):
+                tg.start_soon(one, i)
+    assert [got[i] for i in range(len(texts))] == expected
