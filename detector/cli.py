@@ -491,6 +491,9 @@ def serve(host: str, port: int, workers: int, config: str | None, plugins_dir: s
     Config.load(config)  # fail early, with one line, on an invalid configuration
     if plugins_dir is not None and not Path(plugins_dir).is_dir():
         raise click.UsageError(f"plugins directory not found: {plugins_dir}")
+    # Build one Detector here so invalid rules or plugins stop the command with one line
+    # (exit 2) instead of a traceback in every worker's startup and a restart loop.
+    _detector(config, plugins_dir).close()
     api_key = None
     if api_key_file:
         api_key = Path(api_key_file).read_text(encoding="utf-8").strip() or None

@@ -418,6 +418,12 @@ def test_serve_rejects_a_bad_config_with_one_line(tmp_path):
     r = subprocess.run([sys.executable, "-m", "detector", "serve", "--config", str(bad)],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and "review" in r.stderr and "Traceback" not in r.stderr
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "broken.py").write_text("def oops(:\n")
+    r = subprocess.run([sys.executable, "-m", "detector", "serve", "--plugins-dir", str(plugins),
+                        "--workers", "2"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and "broken.py" in r.stderr and "Traceback" not in r.stderr
     r = subprocess.run([sys.executable, "-m", "detector", "serve", "--max-body", "lots"],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and "not a size" in r.stderr
