@@ -136,10 +136,12 @@ def test_burst_of_1000_malformed_requests_then_still_correct(server):
     assert float(line.split()[-1]) >= 900
 
 
-def test_graceful_shutdown_finishes_the_request_in_flight(tmp_path):
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_graceful_shutdown_finishes_the_request_in_flight(tmp_path, workers):
     cfg = tmp_path / "spamdetect.toml"
     cfg.write_text('time_budget_ms = 5000\n[options]\n"demo.slow_seconds" = 1.5\n')
-    s = Server("--plugins-dir", str(PLUGIN_DIR), "--config", str(cfg), "--shutdown-timeout", "20")
+    s = Server("--plugins-dir", str(PLUGIN_DIR), "--config", str(cfg), "--shutdown-timeout", "20",
+               "--workers", workers)
     s.wait_ready()
     result: dict = {}
 
