@@ -251,7 +251,8 @@ def create_app(
         except Exception as exc:  # noqa: BLE001
             _log.warning("near-duplicate index not reachable at startup: %s", exc)
         state.detector = det
-        metrics.rule_ids = frozenset(r.id for r in det.rules())
+        profiles = [None, *getattr(getattr(det, "config", None), "profile_names", [])]
+        metrics.rule_ids = frozenset(r.id for p in profiles for r in det.rules(p))
         metrics.set_index_size(lambda: _index_size(state.detector) if state.index_ok else None)
         state.ready = True
         try:
