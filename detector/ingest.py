@@ -163,19 +163,56 @@ def decode_bytes(data: bytes, content_type: str | None = None) -> tuple[str, Dec
             best_enc = normalize_encoding(match.encoding)
     except Exception:  # noqa: BLE001 - detection is best effort, never fatal
         best_enc = None
+    if best_enc and best_enc.startswith(("utf-16", "utf-32")) and \
+            data[:8192].count(b"\x00") < len(data[:8192]) // 10:
+        best_enc = None  # UTF-16/32 without a BOM and without NULs: a misdetection
     candidates = [c for c in (best_enc, enc, "gb18030", "utf-8") if c]
-    best: tuple[int, str, str] | None = None
+    decoded: list[tuple[int, str, str]] = []
     for cand in dict.fromkeys(candidates):
         text = data.decode(cand, "replace")
-        errs = text.count("\ufffd")
-        if best is None or errs < best[0]:
-            best = (errs, cand, text)
-        if errs == 0:
-            break
-    assert best is not None
-    errs, cand, text = best
+        decoded.append((text.count("\ufffd"), cand, text))
+    fewest = min(e for e, _, _ in decoded)
+    # Several codecs may decode the bytes without error (short GBK input is
+    # valid Big5 too, and charset-normalizer may prefer Big5): keep the
+    # reading made of the most plausible characters; ties keep the order
+    # above (detector, declaration, GB18030, UTF-8).
+    tied = [d for d in decoded if d[0] == fewest]
+    errs, cand, text = max(tied, key=lambda d: _plausibility(d[2])) if len(tied) > 1 else tied[0]
     source = "detected" if cand == best_enc else "fallback"
     return text, DecodeInfo(cand, source, errs, declared)
+
+
+def _plausibility(text: str) -> float:
+    """Share of characters a writer plausibly used (for choosing between decodings).
+
+    Implausible: Han outside the common sets of both scripts (GB2312 level 1
+    and Big5 level 1, see :mod:`detector.damage.charsets`), private use, C1
+    controls and U+FFFD, which is what a wrong CJK decoding produces. Scored
+    on the first 20,000 characters. A reading entirely in one script's
+    common set beats a mixed one.
+    """
+    from .damage import charsets
+
+    sample = text[:20000]
+    if not sample:
+        return 0.0
+    gb, b5 = charsets.gb2312_level1(), charsets.big5_level1()
+    bad = in_gb = in_b5 = han = 0
+    for ch in sample:
+        o = ord(ch)
+        if o < 0x80:
+            continue
+        if 0x80 <= o < 0xA0 or 0xE000 <= o < 0xF900 or o == 0xFFFD:
+            bad += 1
+        elif charsets.is_han(ch):
+            han += 1
+            g, b = ch in gb, ch in b5
+            in_gb += g
+            in_b5 += b
+            if not (g or b):
+                bad += 1
+    consistency = max(in_gb, in_b5) / han if han else 1.0
+    return (1.0 - bad / len(sample)) + 0.01 * consistency
 
 
 def looks_like_html(text: str) -> bool:

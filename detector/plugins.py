@@ -33,6 +33,11 @@ from .errors import PluginError
 #: Builtin plugin modules, registered in this order.
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "detector.checks.core",
+    "detector.checks.mojibake",
+    "detector.checks.pinyin",
+    "detector.checks.deletion",
+    "detector.checks.script_mix",
+    "detector.checks.invisible",
     "detector.checks.neardup",
     "detector.checks.contact",
     "detector.checks.stuffing",

@@ -1,0 +1,292 @@
+"""The damage checks (encoding, pinyin, deletion, script_mix, invisible) on text we write.
+
+Every damaged fixture is made here from our own sentences, by the same wrong
+decodings real pipelines apply (see :mod:`detector.damage.synth`), and checked
+through the full detector, so ids, groups, weights, evidence offsets and the
+repair details are what users get.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from detector.damage import synth
+
+SENT = "我们今天下午去公园散步，看见很多老人在湖边跳舞，孩子们在草地上放风筝。"
+TRAD = "我們今天下午去公園散步，看見很多老人在湖邊跳舞，孩子們在草地上放風箏。"
+DAMAGE_GROUPS = {"encoding", "pinyin", "deletion", "script_mix", "invisible"}
+
+
+def _damage_hits(v):
+    return [h for h in v.hits if h.group in DAMAGE_GROUPS]
+
+
+def _assert_evidence_indexes_text(v, text):
+    for h in v.hits:
+        for e in h.evidence:
+            assert text[e.start:e.end] == e.text
+
+
+# -- encoding ----------------------------------------------------------------
+
+@pytest.mark.parametrize("family,rule", [
+    ("utf8_as_gbk", "ENC_MOJIBAKE_UTF8_AS_GBK"),
+    ("gbk_as_latin1", "ENC_MOJIBAKE_GBK_AS_LATIN1"),
+    ("utf8_as_latin1", "ENC_MOJIBAKE_UTF8_AS_LATIN1"),
+    ("utf8_as_sjis", "ENC_MOJIBAKE_UTF8_AS_SJIS"),
+    ("gbk_utf8_gbk", "ENC_REPLACEMENT_MARKER"),
+])
+def test_mojibake_family_is_reported_with_its_repair(detector, family, rule):
+    start = SENT.index("看见")
+    end = SENT.index("，孩子")
+    inj = synth.inject(family, SENT, start, end, random.Random(0))
+    v = detector.check(text=inj.text)
+    hit = v.hit(rule)
+    assert hit is not None, [h.rule for h in v.hits]
+    assert hit.group == "encoding"
+    assert hit.weight >= 5.0  # a confirmed 6+ Han span reaches review alone
+    assert v.action in ("review", "reject")
+    _assert_evidence_indexes_text(v, inj.text)
+    assert any(e.start < inj.end and inj.start < e.end for e in hit.evidence)
+    if rule != "ENC_REPLACEMENT_MARKER":
+        # A lossy decoding (errors="replace") may eat a character or two.
+        repaired = "".join(r["repaired"] for r in hit.details["repairs"])
+        assert "人在湖边跳" in repaired
+
+
+def test_big5_read_as_gbk_is_repaired(detector):
+    clean = "據報導，該公司董事會決議發放現金股利，並於會議後宣布擴大投資計畫。"
+    damaged = "董事會決議發放現金股利".encode("cp950").decode("gbk", "replace")
+    text = TRAD + clean.replace("董事會決議發放現金股利", damaged) + TRAD
+    hit = detector.check(text=text).hit("ENC_MOJIBAKE_BIG5_GBK")
+    assert hit is not None
+    # the lossy decoding ate the end of the span; the start is repaired
+    assert "董事會決議" in "".join(r["repaired"] for r in hit.details["repairs"])
+
+
+def test_gbk_read_as_big5_in_a_simplified_article(detector):
+    clean = "据报道，该公司董事会决议发放现金股利，并于会议后宣布扩大投资计划。"
+    damaged = "董事会决议发放现金股利".encode("gbk").decode("cp950", "replace")
+    text = SENT + clean.replace("董事会决议发放现金股利", damaged) + SENT
+    hit = detector.check(text=text).hit("ENC_MOJIBAKE_BIG5_GBK")
+    assert hit is not None
+    assert "现金股利" in "".join(r["repaired"] for r in hit.details["repairs"])
+
+
+def test_gbk_desync_after_a_lost_byte(detector):
+    data = (SENT + "Tom说：" + SENT).encode("gb18030")
+    cut = len(SENT[:10].encode("gb18030"))
+    text = (data[:cut] + data[cut + 1:]).decode("gb18030", "replace")
+    v = detector.check(text=text)
+    hit = v.hit("ENC_GBK_DESYNC")
+    assert hit is not None
+    assert 10 <= hit.evidence[0].start <= 14
+    _assert_evidence_indexes_text(v, text)
+
+
+def test_repeated_utf8_as_gbk_is_garbage(detector):
+    text = SENT
+    for _ in range(3):
+        text = text.encode("utf-8").decode("gbk", "replace")
+    v = detector.check(text=SENT + "\n" + text)
+    assert {h.rule for h in v.hits} & {"ENC_GARBAGE_RUN", "ENC_MOJIBAKE_UTF8_AS_GBK"}
+    assert v.score >= 5.0
+
+
+@pytest.mark.parametrize("marker,rule", [
+    ("锟斤拷锟斤拷", "ENC_REPLACEMENT_MARKER"),
+    ("烫烫烫烫烫", "ENC_FILL_MARKER"),
+    ("屯屯屯屯", "ENC_FILL_MARKER"),
+])
+def test_markers(detector, marker, rule):
+    text = SENT[:10] + marker + SENT[10:]
+    hit = detector.check(text=text).hit(rule)
+    assert hit is not None and hit.evidence[0].text == marker
+    assert hit.evidence[0].start == 10
+
+
+def test_replacement_characters_in_text_input(detector):
+    text = SENT + "\ufffd\ufffd价格\ufffd\ufffd\ufffd" + SENT
+    hit = detector.check(text=text).hit("ENC_REPLACEMENT_CHARS")
+    assert hit is not None and hit.details["count"] == 5
+    assert detector.check(text=SENT + "\ufffd" + SENT).hit("ENC_REPLACEMENT_CHARS") is None
+
+
+def test_replacement_characters_from_bytes_are_left_to_the_core(detector):
+    data = SENT.encode("utf-8") + b"\xff\xfe\xfd\xfc" + SENT.encode("utf-8")
+    v = detector.check(data=data, content_type="text/plain; charset=utf-8")
+    assert v.hit("ENC_UNDECODABLE_BYTES") is not None
+    assert v.hit("ENC_REPLACEMENT_CHARS") is None
+
+
+def test_question_marks_for_unencodable_characters(detector):
+    # Traditional text saved as GB2312: characters outside it became "?".
+    saved = "景區門票價格實惠，遊客們覺得很劃算。".encode("gb2312", "replace").decode("gb2312")
+    hit = detector.check(text=saved).hit("ENC_QMARK_SUBSTITUTION")
+    assert hit is not None and hit.details["count"] == 2
+    one = "景區門票".encode("gb2312", "replace").decode("gb2312") + "很便宜"
+    with_orphan = detector.check(text=one + ",服?wù)很好").hit("ENC_QMARK_SUBSTITUTION")
+    assert with_orphan is not None
+    assert detector.check(text=one).hit("ENC_QMARK_SUBSTITUTION") is None
+    assert detector.check(text="这是真的吗??是的,我也不信??我们走吧").hit("ENC_QMARK_SUBSTITUTION") is None
+
+
+@pytest.mark.parametrize("text", [
+    SENT, TRAD, SENT + TRAD,
+    "今日は天気がいいので、公園をゆっくり散歩しました。とても楽しかったです。",
+    "Le café était très agréable, déjà noté — Über Größe · 30°C ± 2 ×3",
+    "Москва и Санкт-Петербург: Ελληνικά γράμματα α β γ.",
+    "魑魅魍魉的传说,饕餮纹的青铜器,《魍魉记》《饕餮志》都是虚构的书名。骥、浏、晖、韫都是名字用字。",
+    "他问：“你去哪里?”我说：“回家。”真的吗??是的。",
+])
+def test_clean_text_has_no_damage(detector, text):
+    v = detector.check(text=text)
+    assert not [h for h in v.hits if h.group in ("encoding", "pinyin", "script_mix")], v.hits
+
+
+# -- pinyin --------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "花(hua)呗(bei)逾(yu)期(qi)怎么办",
+    "協(xié)商還款,網(wǎng)商貸逾期,發(fā)展前景,請(qǐng)注意。",
+    "協（xié）商還款,網（wǎng）商貸逾期,發（fā）展前景。",
+    "協xié商還款,網wǎng商貸逾期,發fā展前景,請qǐng注意。",
+    "花 (hua1) 钱 (qian2) 逾 (yu2) 期 (qi1) 怎么办",
+])
+def test_flattened_ruby_reaches_review_alone(detector, text):
+    v = detector.check(text=text)
+    hit = v.hit("PINYIN_RUBY_FLATTENED")
+    assert hit is not None and hit.weight >= 5.0
+    assert v.action in ("review", "reject")
+    _assert_evidence_indexes_text(v, text)
+    assert hit.details["count"] >= 3
+    assert "(" not in hit.details["repaired"] and "（" not in hit.details["repaired"]
+
+
+def test_ruby_evidence_points_at_fullwidth_original(detector):
+    text = "前言。協（xié）商（shāng）會（huì）議"
+    hit = detector.check(text=text).hit("PINYIN_RUBY_FLATTENED")
+    assert hit.evidence[0].start == 3 and hit.evidence[0].text == "協（xié）"
+    assert hit.details["repaired"] == "前言。協商會議"
+
+
+@pytest.mark.parametrize("text", [
+    "这个词的价值(value)很高,第一场(a)比赛,甲(A)方与乙(B)方签约,人力资本(humancapital)。",
+    "多音字练习:重(chóng)庆的重(zhòng)要地位,银行(háng)和行(xíng)走,长(cháng)短与长(zhǎng)大。"
+    "这些字在不同的词语里读音不同,同学们要注意区分,多读多练就能记住。" * 2,
+    "Python 的 print(x) 函数和 len(s) 函数,以及 f(a) 的定义。",
+])
+def test_ruby_look_alikes_and_lessons_are_not_damage(detector, text):
+    v = detector.check(text=text)
+    assert v.hit("PINYIN_RUBY_FLATTENED") is None
+
+
+def test_orphan_pinyin_after_lost_base(detector):
+    text = "我們的服?wù)很好,?shù)據和?jīng)驗都在這里。"
+    hit = detector.check(text=text).hit("PINYIN_RUBY_ORPHAN")
+    assert hit is not None and hit.details["count"] == 3
+    assert hit.weight >= 4.0
+
+
+# -- deletion ------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,rule", [
+    ("可以通过在线客服、 客服和邮件联系我们。", "DEL_GAP_AT_COMMA"),
+    ("可以拨打 、邮件联系我们。", "DEL_GAP_AT_COMMA"),
+    ("支持微信、等渠道办理业务。", "DEL_LIST_GAP"),
+    ("遇到这个问,应当及时处理。", "DEL_LONE_WEN"),
+    ("请选择网站或,选择其他渠道。", "DEL_DANGLING_OR"),
+    ("开通“”服务后即可使用。", "DEL_EMPTY_BRACKETS"),
+    ("苹果、、香蕉和梨。", "DEL_DOUBLED_PUNCT"),
+    ("苹果，，香蕉和梨。", "DEL_DOUBLED_PUNCT"),
+])
+def test_deletion_traces_are_weak_hits(detector, text, rule):
+    v = detector.check(text=text)
+    hit = v.hit(rule)
+    assert hit is not None and hit.group == "deletion"
+    assert 0 < hit.weight <= 2.0
+    assert v.action == "allow"  # weak alone
+    _assert_evidence_indexes_text(v, text)
+
+
+def test_deletion_group_is_capped(detector):
+    text = "拨打 、邮件、 邮件、等方式。这个问,那个问。官网或,“”服务、、,,《》【】" * 5
+    v = detector.check(text=text)
+    dele = sum(h.weight for h in v.hits if h.group == "deletion")
+    assert dele > 3.0 and v.score <= 3.0 + sum(h.weight for h in v.hits if h.group != "deletion")
+
+
+@pytest.mark.parametrize("text", [
+    "他笑着问。她又问,你去哪里?记者问:情况如何?",
+    "请问,这里是图书馆吗?我想访问,顺便请教顾问。",
+    "抑或,间或也会下雨。",
+    "苹果、香蕉、梨等水果都很好吃。",
+])
+def test_deletion_look_alikes(detector, text):
+    assert not [h for h in detector.check(text=text).hits if h.group == "deletion"]
+
+
+# -- script mix ----------------------------------------------------------------
+
+def test_mixed_sentences_are_reported(detector):
+    text = "这个國家的發展很快,我们們都看到了变化。这些經濟数據说明问題。今天天气很好。"
+    v = detector.check(text=text)
+    hit = v.hit("MIX_SENTENCE")
+    assert hit is not None and hit.details["mixed_sentences"] == 2
+    assert hit.weight <= 3.0
+    _assert_evidence_indexes_text(v, text)
+
+
+@pytest.mark.parametrize("text", [
+    SENT * 3, TRAD * 3,
+    "他在台灣出版了《這個國家的發展歷史》一書,这本书讲述了发展过程。他说“經濟發展很重要”,我们同意。",
+    "皇后在宫里吃了面,干杯之后他们著书立说。",
+])
+def test_script_mix_silent_on_single_script_and_quotes(detector, text):
+    assert detector.check(text=text).hit("MIX_SENTENCE") is None
+
+
+# -- invisible -------------------------------------------------------------------
+
+def test_invisible_characters_inside_han(detector):
+    text = "请加微\u200b信联系,电\u200d话\u200b号码在下方。"
+    v = detector.check(text=text)
+    hit = v.hit("INVIS_IN_HAN")
+    assert hit is not None and hit.details["count"] == 3
+    assert hit.details["repaired"] == "请加微信联系,电话号码在下方。"
+    _assert_evidence_indexes_text(v, text)
+
+
+def test_bidi_controls_weigh_more(detector):
+    zw = detector.check(text="请加微\u200b信").hit("INVIS_IN_HAN")
+    bidi = detector.check(text="请加微\u202e信").hit("INVIS_IN_HAN")
+    assert bidi.weight > zw.weight
+
+
+def test_invisible_outside_han_is_not_reported(detector):
+    assert detector.check(text="\ufeff" + SENT + " co\u00adoperate").hit("INVIS_IN_HAN") is None
+
+
+# -- robustness ------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "", "?" * 10000, "(" * 50000, "字(" * 20000, "\ufffd" * 30000,
+    "锟" * 10000, "é" * 50000, "浠婂" * 20000, "、 " * 20000, "\u200b" * 10000,
+    "".join(chr(c) for c in range(0xE000, 0xF900)),
+    "".join(chr(c) for c in range(0x3400, 0x4DC0)) * 3,
+])
+def test_adversarial_text_never_fails_a_check(detector, text):
+    v = detector.check(text=text)
+    assert v.hit("PLUGIN_CHECK_FAILED") is None, v.errors
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+def test_any_text_gets_a_verdict(detector, text):
+    v = detector.check(text=text)
+    assert v.hit("PLUGIN_CHECK_FAILED") is None, v.errors
+    _assert_evidence_indexes_text(v, text)
