@@ -4,6 +4,8 @@ Commands::
 
     spamdetect check PATH... | -      check files, directories, JSONL or stdin
     spamdetect rules list | show ID   the loaded rules
+    spamdetect rules lint | test      validate rule files, run their inline examples
+    spamdetect eval FILE.jsonl...     precision / recall / per-rule S/O on labelled data
     spamdetect index add|query|remove|stats --index SPEC   the near-duplicate index
     spamdetect dedup FILE.jsonl --out clusters.jsonl      cluster near-duplicates
     spamdetect plugins                installed plugins and their hooks
@@ -517,5 +519,9 @@ def version() -> int:
     click.echo(f"spamdetect {__version__}")
     return EXIT_OK
 
+
+from .cli_rules import register as _register_rule_commands  # noqa: E402
+
+_register_rule_commands(main, rules)
 
 __all__ = ["main", "InputError"]

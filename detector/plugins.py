@@ -33,6 +33,7 @@ from .errors import PluginError
 #: Builtin plugin modules, registered in this order.
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "detector.checks.core",
+    "detector.checks.rulefiles",
     "detector.checks.mojibake",
     "detector.checks.pinyin",
     "detector.checks.deletion",
