@@ -1,0 +1,64 @@
+"""Combination rules of the packaged rule files, on documents we write.
+
+The chrome combinations count *distinct kinds* of farm furniture, the masking
+rules score in the ``template`` group (not under the deletion cap), and the
+outline-on-a-farm-page meta needs both of its independent signals. Each test
+checks the verdict of a whole Detector, so weights, groups and caps all play.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from detector import Config, Detector
+
+
+@pytest.fixture(scope="module")
+def det():
+    return Detector(config=Config(), load_entrypoints=False)
+
+
+def _rules(verdict):
+    return {h.rule: h for h in verdict.hits}
+
+
+def test_portal_breadcrumb_and_counters_alone_do_not_combine(det):
+    # Legitimate portals show breadcrumbs and view counters: no combination.
+    text = "当前位置:首页 > 新闻中心 > 本地新闻\n阅读:1024 评论:3\n市政府召开常务会议,研究部署下半年工作。"
+    hits = _rules(det.check(text=text))
+    assert "ZH_CHROME_COMBO_TWO" not in hits
+    assert "ZH_CHROME_COMBO_THREE" not in hits
+
+
+def test_three_kinds_of_furniture_combine(det):
+    text = ("设为首页 | 加入收藏\n您的位置:首页 > 资讯 > 理财\n来源:互联网 浏览:233\n"
+            "信用卡分期的手续费怎么算,很多人并不清楚。")
+    v = det.check(text=text)
+    hits = _rules(v)
+    assert {"ZH_CHROME_COMBO_TWO", "ZH_CHROME_COMBO_THREE"} <= set(hits)
+    assert all(h.group == "chrome" for r, h in hits.items() if r.startswith("ZH_CHROME_"))
+    # evidence of a meta hit points into the text
+    for e in hits["ZH_CHROME_COMBO_THREE"].evidence:
+        assert text[e.start:e.end]
+
+
+def test_masking_is_not_capped_by_the_deletion_group(det):
+    text = "".join(f"第{i}批新冠病*疫苗已到货,请市民按时接种病*疫苗。" for i in range(1, 5))
+    v = det.check(text=text)
+    hits = _rules(v)
+    assert hits["ZH_MASK_STAR_IN_WORD"].group == "template"
+    assert "ZH_MASK_STAR_IN_WORD_MANY" in hits
+    assert v.score >= 5.0 and v.action == "review"
+
+
+def test_masking_with_separator_lines_stays_quiet(det):
+    text = "会议纪要\n******\n一、会议时间\n******\n二、参会人员\n注意:带*号的为必填项。"
+    assert not [h for h in det.check(text=text).hits if h.rule.startswith("ZH_MASK_")]
+
+
+def test_outline_needs_farm_furniture_to_count_as_farm_page(det):
+    outline = "本文将介绍申请流程。\n一、准备材料\n正文\n二、提交申请\n正文\n三、等待审核\n正文"
+    plain = _rules(det.check(text=outline))
+    assert "ZH_TEMPLATE_SKELETON_ON_FARM_PAGE" not in plain
+    farm = _rules(det.check(text="还剩12页未读,继续阅读\n" + outline))
+    assert "ZH_TEMPLATE_SKELETON_ON_FARM_PAGE" in farm
