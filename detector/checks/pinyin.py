@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-
 from detector import hookimpl
 from detector.check import Check, RuleInfo
 from detector.damage import ruby
