@@ -62,3 +62,16 @@ def test_outline_needs_farm_furniture_to_count_as_farm_page(det):
     assert "ZH_TEMPLATE_SKELETON_ON_FARM_PAGE" not in plain
     farm = _rules(det.check(text="还剩12页未读,继续阅读\n" + outline))
     assert "ZH_TEMPLATE_SKELETON_ON_FARM_PAGE" in farm
+
+
+def test_government_portal_and_forum_furniture_stay_allowed(det):
+    # Portal header links, breadcrumbs, counters and forum software text are
+    # on legitimate sites too; together they must not make a page reviewable.
+    portal = ("设为首页 | 加入收藏 | 会员中心\n当前位置:首页 > 政务公开 > 通知公告\n浏览次数:356\n"
+              "关于做好冬季供暖工作的通知\n各街道办事处:现将有关事项通知如下。")
+    forum = ("找回密码 注册\n查看: 88|回复: 3\n[复制链接]\n楼主 发表于 2024-02-01 | 显示全部楼层 |阅读模式\n"
+             "周末带孩子去了植物园,人不多,推荐大家去看看。\n发新话题 回复该主题")
+    for text in (portal, forum):
+        v = det.check(text=text)
+        assert v.action == "allow", [(h.rule, h.weight) for h in v.hits]
+        assert not {"ZH_CHROME_COMBO_TWO", "ZH_CHROME_COMBO_THREE"} & set(_rules(v))
