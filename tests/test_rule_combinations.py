@@ -31,7 +31,7 @@ def test_portal_breadcrumb_and_counters_alone_do_not_combine(det):
 
 
 def test_three_kinds_of_furniture_combine(det):
-    text = ("设为首页 | 加入收藏\n您的位置:首页 > 资讯 > 理财\n来源:互联网 浏览:233\n"
+    text = ("设为首页 | 加入收藏\n您的位置:首页 > 资讯 > 理财\n来源:https://news.example.com/a/1 浏览:233\n"
             "信用卡分期的手续费怎么算,很多人并不清楚。")
     v = det.check(text=text)
     hits = _rules(v)
@@ -67,7 +67,7 @@ def test_outline_needs_farm_furniture_to_count_as_farm_page(det):
 def test_government_portal_and_forum_furniture_stay_allowed(det):
     # Portal header links, breadcrumbs, counters and forum software text are
     # on legitimate sites too; together they must not make a page reviewable.
-    portal = ("设为首页 | 加入收藏 | 会员中心\n当前位置:首页 > 政务公开 > 通知公告\n浏览次数:356\n"
+    portal = ("设为首页 | 加入收藏 | 会员中心\n当前位置:首页 > 政务公开 > 通知公告\n来源:网络 浏览次数:356\n"
               "关于做好冬季供暖工作的通知\n各街道办事处:现将有关事项通知如下。")
     forum = ("找回密码 注册\n查看: 88|回复: 3\n[复制链接]\n楼主 发表于 2024-02-01 | 显示全部楼层 |阅读模式\n"
              "周末带孩子去了植物园,人不多,推荐大家去看看。\n发新话题 回复该主题")
