@@ -28,6 +28,7 @@ from pathlib import Path
 
 from detector import Config, Detector
 from detector.checks.contact import ContactCheck
+from detector.checks.injection import InjectionCheck
 from detector.checks.stuffing import StuffingCheck
 
 GROUPS = ("contact", "stuffing")
@@ -116,6 +117,7 @@ def speed(det: Detector, data: Path, repeat: int) -> None:
     """
     texts = [r["text"] for _, r in _corpora(data)]
     contact, stuffing = ContactCheck(det.config), StuffingCheck(det.config)
+    injection = InjectionCheck(det.config)
 
     def fresh():
         return [det.document(text=t) for t in texts]
@@ -138,19 +140,27 @@ def speed(det: Detector, data: Path, repeat: int) -> None:
         for d in docs:
             list(stuffing.run(d))
 
+    def run_injection(docs):
+        for d in docs:
+            list(injection.run(d))
+
     n = len(texts)
     mean_chars = statistics.mean(len(t) for t in texts)
     t_base = _time(fresh, baseline, repeat)
     t_contact = _time(with_views, run_contact, repeat)
     t_stuff = _time(with_views, run_stuffing, repeat)
+    t_inj = _time(with_views, run_injection, repeat)
     print(f"\n## speed ({n} documents, mean {mean_chars:.0f} characters, best of {repeat})")
     print(f"baseline (simplified view)  {t_base / n * 1000:.3f} ms/doc  1.00x")
     print(f"contact (incl. its view)    {t_contact / n * 1000:.3f} ms/doc  {t_contact / t_base:.2f}x")
     print(f"stuffing                    {t_stuff / n * 1000:.3f} ms/doc  {t_stuff / t_base:.2f}x")
+    print(f"injection                   {t_inj / n * 1000:.3f} ms/doc  {t_inj / t_base:.2f}x")
     adversarial = {
         "200k digits": "1" * 200_000, "100k separators": "1-" * 100_000,
         "Chinese numerals": "一三九" * 66_000, "circled digits": "①" * 200_000,
         "keyword list": "选股 " * 60_000, "tag lines": "标签:a b c d e f\n" * 12_000,
+        "adult terms": "国产无码_" * 40_000, "glued tags": "好。java\n\n" * 20_000,
+        "gambling calls": "赌场官网 " * 40_000,
     }
     print("\nadversarial input (whole pipeline, one run):")
     for name, text in adversarial.items():
@@ -158,7 +168,8 @@ def speed(det: Detector, data: Path, repeat: int) -> None:
         v = det.check(text=text)
         dt = (time.perf_counter() - t0) * 1000
         print(f"  {name:18} {dt:7.1f} ms  contact {v.timings_ms.get('contact', 0):6.1f}  "
-              f"stuffing {v.timings_ms.get('stuffing', 0):6.1f}  errors {len(v.errors)}")
+              f"stuffing {v.timings_ms.get('stuffing', 0):6.1f}  "
+              f"injection {v.timings_ms.get('injection', 0):6.1f}  errors {len(v.errors)}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -361,4 +361,5 @@ class Detector:
             return
         from .batch import parallel_check
 
-        yield from parallel_check(self._init_args, items, jobs=jobs, chunksize=chunksize)
+        yield from parallel_check(self._init_args, items, jobs=jobs, chunksize=chunksize,
+                                  detector=self)

@@ -60,6 +60,12 @@ _ALIASES = {
     "utf8": "utf-8",
 }
 
+#: Codec names Python accepts that no web page can legitimately use.
+_NOT_WEB_CODECS = frozenset(
+    {"idna", "punycode", "unicode-escape", "raw-unicode-escape", "undefined", "utf-7", "mbcs",
+     "oem", "palmos", "unicode_escape", "raw_unicode_escape", "utf_7"}
+)
+
 _META_CHARSET = regex.compile(
     rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})"""
     rb"""|<\?xml[^>]{0,100}?encoding\s*=\s*["']([A-Za-z0-9_.:-]{2,40})""",
@@ -93,10 +99,19 @@ def normalize_encoding(name: str | None) -> str | None:
         return None
     key = name.strip().strip("\"'").lower()
     key = _ALIASES.get(key, key)
+    if key in _ALIASES.values():
+        return key
     try:
-        return codecs.lookup(key).name if key not in _ALIASES.values() else key
+        info = codecs.lookup(key)
     except LookupError:
         return None
+    # A page may declare any codec name Python knows: only real text
+    # encodings are honoured, never base64/zlib/rot13 (bytes-to-bytes codecs
+    # that raise LookupError on .decode) or transforms such as
+    # unicode_escape/idna/punycode/utf-7 that would reinterpret the markup.
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_WEB_CODECS:
+        return None
+    return info.name
 
 
 def declared_charset(data: bytes, content_type: str | None = None) -> str | None:
@@ -148,7 +163,7 @@ def decode_bytes(data: bytes, content_type: str | None = None) -> tuple[str, Dec
     if enc:
         try:
             return data.decode(enc), DecodeInfo(enc, "declared", 0, declared)
-        except UnicodeDecodeError:
+        except (UnicodeError, LookupError):
             pass
     try:
         return data.decode("utf-8"), DecodeInfo("utf-8", "detected" if declared else "utf-8", 0, declared)

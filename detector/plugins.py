@@ -42,6 +42,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "detector.checks.neardup",
     "detector.checks.contact",
     "detector.checks.stuffing",
+    "detector.checks.injection",
 )
 
 ENTRY_POINT_GROUP = "spamdetect"

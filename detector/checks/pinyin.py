@@ -21,12 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import regex
-
 from detector import hookimpl
 from detector.check import Check, RuleInfo
 from detector.damage import ruby
-from detector.damage.charsets import HAN_CLASS
+from detector.damage.charsets import count_han
 from detector.document import Document
 from detector.verdict import Hit
 from detector.views import View
@@ -37,7 +35,6 @@ MAX_EVIDENCE = 20
 #: (longer ones would bloat every output format; the evidence spans remain).
 MAX_REPAIRED_CHARS = 5000
 
-_HAN_RE = regex.compile(f"[{HAN_CLASS}]")
 
 _SRC = "check:pinyin"
 
@@ -82,7 +79,7 @@ class PinyinCheck(Check):
             return
         based = [a for a in anns if a.base]
         orphans = [a for a in anns if not a.base]
-        han = len(_HAN_RE.findall(text, timeout=1.0)) if based else 0
+        han = count_han(text) if based else 0
         if based:
             f = ruby.ruby_features(based, text, han)
             details = {

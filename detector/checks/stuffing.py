@@ -70,7 +70,7 @@ SOURCE = "check:stuffing"
 #: Longest line taken as a title candidate.
 MAX_TITLE = 100
 #: How many leading non-empty lines are title candidates.
-TITLE_LINES = 3
+TITLE_LINES = 5
 #: Characters of the body scanned for the most repeated term (no title).
 MAX_SCAN = 20_000
 #: Shortest body (word characters) on which density is measured.
@@ -227,11 +227,16 @@ class StuffingCheck(Check):
                 if h.rule not in done:
                     done.add(h.rule)
                     hits.append(h)
-        main = titles[0] if titles else None
-        if main is not None:
-            h = self._title_repeated(doc, v, main[0], main[1])
+        # Any title candidate repeated as a line of its own: the first short
+        # line is sometimes page furniture ("页面加载中") above the real title.
+        for k, (text, line) in enumerate(titles):
+            # Later candidates must read as a heading (dates and bylines repeat).
+            if k > 0 and (sum(1 for c in text if _is_han(c)) < 6 or _is_button_bar(text)):
+                continue
+            h = self._title_repeated(doc, v, text, line)
             if h is not None:
                 hits.append(h)
+                break
         h = self._density(doc, v, titles)
         if h is not None:
             hits.append(h)
@@ -275,6 +280,8 @@ class StuffingCheck(Check):
             for run in _rx.findall(self.p.han_run, text):
                 echo = _repeated_in(run, 4)
                 if echo:
+                    # "X怎么说X流程详解": the rest of the run asks about X.
+                    echo_query = any(w in run.replace(echo, "") for w in _QUERY_WORDS)
                     break
         # A list of near-synonymous keyword phrases (title or first line only).
         segs: list[str] = []
@@ -282,10 +289,10 @@ class StuffingCheck(Check):
         is_list = False
         if first:
             segs = [s for s in _rx.split(self.p.list_sep, text) if _is_term(s)]
-            if line is None:
-                # Drop the trailing channel and site names of an HTML <title>.
-                while len(segs) > 1 and _rx.search(self.p.site_name, segs[-1]):
-                    segs.pop()
+            # Drop the trailing channel and site names of an HTML <title>
+            # (also when a page's <title> is the first line of plain text).
+            while len(segs) > 1 and _rx.search(self.p.site_name, segs[-1]):
+                segs.pop()
             # Menus ("国内新闻 国际新闻 社会新闻") share a short suffix between
             # 4-character items; keyword phrases are longer.
             mean_len = sum(_word_chars(x) for x in segs) / len(segs) if segs else 0.0
@@ -491,6 +498,12 @@ def _is_term(s: str) -> bool:
     """A keyword-like segment: two Han characters or three ASCII letters."""
     han = sum(1 for c in s if "\u4e00" <= c <= "\u9fff")
     return han >= 2 or sum(1 for c in s if c.isascii() and c.isalpha()) >= 3
+
+
+def _is_button_bar(s: str) -> bool:
+    """Short items split by spaces ("发表新帖 回复本帖"): forum and page chrome, not a title."""
+    items = s.split()
+    return len(items) >= 2 and all(len(x) <= 5 for x in items)
 
 
 def _is_phrase(s: str) -> bool:

@@ -1,0 +1,1 @@
+"""Adapters that embed the detector in other frameworks (each behind an optional extra)."""
