@@ -196,7 +196,7 @@ def test_orphan_pinyin_after_lost_base(detector):
 
 @pytest.mark.parametrize("text,rule", [
     ("可以通过在线客服、 客服和邮件联系我们。", "DEL_GAP_AT_COMMA"),
-    ("可以拨打 、邮件联系我们。", "DEL_GAP_AT_COMMA"),
+    ("可以用短信 、邮件联系我们。", "DEL_GAP_AT_COMMA"),
     ("支持微信、等渠道办理业务。", "DEL_LIST_GAP"),
     ("遇到这个问,应当及时处理。", "DEL_LONE_WEN"),
     ("请选择网站或,选择其他渠道。", "DEL_DANGLING_OR"),
@@ -220,11 +220,49 @@ def test_deletion_group_is_capped(detector):
     assert dele > 3.0 and v.score <= 3.0 + sum(h.weight for h in v.hits if h.group != "deletion")
 
 
+@pytest.mark.parametrize("text,evidence", [
+    ("可以拨打 、邮件联系我们。", "拨打 、"),
+    ("我们会通过 、短信提醒您还款。", "通过 、"),
+    ("办理时须出示、户口本原件。", "出示、"),
+    ("平台会用短信、 等方式通知用户。", "、 等"),
+])
+def test_empty_list_item_is_a_strong_trace(detector, text, evidence):
+    v = detector.check(text=text)
+    hit = v.hit("DEL_EMPTY_LIST_ITEM")
+    assert hit is not None and hit.group == "deletion"
+    assert hit.weight == 2.0 and [e.text for e in hit.evidence] == [evidence]
+    assert v.hit("DEL_GAP_AT_COMMA") is None  # one trace, one rule
+    assert v.action == "allow"  # still not a verdict alone
+    _assert_evidence_indexes_text(v, text)
+
+
+def test_two_empty_list_items_reach_the_deletion_cap(detector):
+    text = "可以通过 、短信联系客服。也可以用邮件、 等方式提交材料。"
+    v = detector.check(text=text)
+    hit = v.hit("DEL_EMPTY_LIST_ITEM")
+    assert hit.details["count"] == 2 and hit.weight == 3.0
+    assert v.score == 3.0
+
+
+def test_bare_change_range_is_a_weak_trace(detector):
+    text = "换用新设备后,成本可降低15–25,效率也上调3–5。"
+    v = detector.check(text=text)
+    hit = v.hit("DEL_BARE_CHANGE_RANGE")
+    assert hit is not None and hit.details["count"] == 2
+    assert [e.text for e in hit.evidence] == ["降低15–25", "上调3–5"]
+    assert hit.weight == 1.5
+    _assert_evidence_indexes_text(v, text)
+
+
 @pytest.mark.parametrize("text", [
     "他笑着问。她又问,你去哪里?记者问:情况如何?",
     "请问,这里是图书馆吗?我想访问,顺便请教顾问。",
     "抑或,间或也会下雨。",
     "苹果、香蕉、梨等水果都很好吃。",
+    "成本可降低15%–25%,效率提高3–5倍。",
+    "气温下降10~15度,湿度增加了20至30个百分点。",
+    "参加者包括张三、李四、王五等人,可以通过电话、短信联系。",
+    "透過電話、電郵等方式聯絡,須出示身分證、健保卡。",
 ])
 def test_deletion_look_alikes(detector, text):
     assert not [h for h in detector.check(text=text).hits if h.group == "deletion"]

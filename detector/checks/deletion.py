@@ -44,6 +44,16 @@ RULES = (
              "重复的顿号或逗号(、、 ,,),疑似中间的词被删除",
              "Doubled enumeration comma or comma (、、 ,,): a word between them seems deleted",
              source=_SRC, target="nfkc"),
+    RuleInfo("DEL_EMPTY_LIST_ITEM", "deletion", 2.0,
+             "列举的第一项或最后一项为空(如“通过 、短信”“出示、委托书”“短信、 等方式”),"
+             "引出列举的词后直接是顿号,被过滤的词留下了空位",
+             "A list whose first or last item is empty (通过 、短信, 短信、 等方式): the word "
+             "that introduces the list is followed directly by 、, so a filtered word left a hole",
+             source=_SRC, target="nfkc"),
+    RuleInfo("DEL_BARE_CHANGE_RANGE", "deletion", 1.0,
+             "升降类动词后的数字区间没有单位(如“可降低20–30,”),疑似百分号或单位被删除",
+             "A change verb followed by a number range with no unit (降低20–30,): a percent sign "
+             "or unit seems stripped", source=_SRC, target="nfkc"),
 )
 
 _KIND_RULE = {
@@ -53,6 +63,8 @@ _KIND_RULE = {
     "dangling_or": "DEL_DANGLING_OR",
     "empty_brackets": "DEL_EMPTY_BRACKETS",
     "doubled": "DEL_DOUBLED_PUNCT",
+    "empty_item": "DEL_EMPTY_LIST_ITEM",
+    "bare_change": "DEL_BARE_CHANGE_RANGE",
 }
 
 

@@ -19,6 +19,15 @@ words without repairing the sentence. What is left behind has a shape:
     Empty quotes or brackets (``“”服务``, ``《》``, ``【】``).
 ``doubled``
     Doubled list punctuation (``、、``, ``,,``).
+``empty_item``
+    A list whose first or last item is provably empty: 、 right after a
+    word that introduces a list (``通过 、短信``, ``出示、委托书``) or
+    ``、 等`` with whitespace where the item was. Unlike a bare ``gap``
+    (a PDF line wrap inside a list of names looks the same), the
+    neighbour here cannot itself be a list item, so the form is strong.
+``bare_change``
+    A change verb followed by a number range with no unit before
+    punctuation (``可降低20–30,``): a stripped percent sign or unit.
 
 Each form alone is weak (look-alikes exist in clean text: a PDF line wrap
 after 、, a fill-in-the-blank ``( )``), which is why the check gives them low
@@ -27,7 +36,7 @@ where fullwidth commas are ASCII.
 
 Examples:
     >>> [(k, t) for k, _, _, t in find_deletions("可以拨打 、邮件联系,碰到的问。")]
-    [('gap', ' 、'), ('lone_wen', '问。')]
+    [('empty_item', '拨打 、'), ('lone_wen', '问。')]
 """
 
 from __future__ import annotations
@@ -46,7 +55,13 @@ _WEN_BEFORE = "的个個些类類种種该該此等大小"
 #: in :func:`find_deletions`.
 _DELETION_RE = regex.compile(
     r"""
-    (?P<gap>[ \t\u3000]+、|、[ \t\u3000]+)             # whitespace against 、
+    (?P<empty_item>(?:通过|透過|拨打|撥打|例如|比如|包括|包含|利用|借助|采用|採用|出示|携带|攜帶)
+                   [ \t\u3000]*、
+                 | 、[ \t\u3000]+等)                    # a list with an empty end
+  | (?P<bare_change>(?:降低|提高|上浮|下浮|下降|增加|减少|減少|增长|增長|上涨|上漲|上调|下调|提升)
+                    (?:约|約|了)?\d+(?:\.\d+)?[–\-~至]\d+(?:\.\d+)?(?=[,.;、。]))
+                                                         # a range with its unit cut
+  | (?P<gap>[ \t\u3000]+、|、[ \t\u3000]+)             # whitespace against 、
   | (?P<list_gap>、(?:等|[,.;:!?。;:]))                  # 、 then 等 or punctuation
   | (?P<lone_wen>[问問][,.;:!?。、])                      # 问 before punctuation
   | (?P<dangling_or>或[,;、。])                          # 或 before punctuation
@@ -56,6 +71,8 @@ _DELETION_RE = regex.compile(
     regex.VERBOSE,
 )
 
+_DIGIT_RE = regex.compile(r"\d[–\-~至]\d")
+
 #: Which side of a match must be Han for each form: (before, after).
 _NEEDS_HAN = {
     "gap": (True, True),
@@ -64,6 +81,8 @@ _NEEDS_HAN = {
     "dangling_or": (True, False),
     "empty_brackets": (False, False),
     "doubled": (False, False),
+    "empty_item": (False, False),
+    "bare_change": (False, False),
 }
 
 
@@ -76,7 +95,8 @@ def find_deletions(text: str, *, timeout: float = 1.0) -> list[tuple[str, int, i
     """
     if "、" not in text and "问" not in text and "問" not in text and "或" not in text \
             and "”" not in text and "’" not in text and "》" not in text and "】" not in text \
-            and "」" not in text and "』" not in text and "()" not in text and ",," not in text:
+            and "」" not in text and "』" not in text and "()" not in text and ",," not in text \
+            and not _DIGIT_RE.search(text, timeout=timeout):
         return []
     out = []
     n = len(text)
