@@ -29,6 +29,30 @@ words without repairing the sentence. What is left behind has a shape:
     A change verb followed by a number range with no unit before
     punctuation (``可降低20–30,``): a stripped percent sign or unit.
 
+Grammar gaps: a deleted word often leaves a function word with nothing to
+govern, a join no writer produces (measured per form in docs/damage.md):
+
+``dangling_prep``
+    A preposition that needs an object directly before punctuation or 的
+    (``关于的``, ``对于,``, ``除了。``, ``会向,``): its object was cut.
+    Not after a character that makes a word of it (删除了, 伴随着, 所基于的);
+    为了 is left out (成为了, 认为了 end clauses).
+``dangling_conj``
+    与 / 及 / 以及 directly before punctuation (``电话与,``), except where
+    the character before forms a word with it (参与, 涉及, 遥不可及…). 和
+    is left out: names end in it (龙志和) and it is also a verb (讲和).
+``orphan_de``
+    A linking verb followed directly by 的 with no relative-clause marker
+    before it (``(Pfizer)成为的政治敏感词``; ``想成为的人`` is clean), or a
+    standalone caption line that ends in 的 (``某公司制造的`` between blank
+    lines): the noun after 的 was cut.
+``missing_degree``
+    The degree word of a superlative cut by an advertising-law filter:
+    ``显得为关键`` (尤为), ``的佳选择`` (最佳), ``绝对优方案`` (最优).
+``unopened_title``
+    A closing 》 right after a clause with no 《 open before it
+    (``知识,医学百科全书》``): 如《 or 《 was cut with the word before it.
+
 Each form alone is weak (look-alikes exist in clean text: a PDF line wrap
 after 、, a fill-in-the-blank ``( )``), which is why the check gives them low
 weights and the ``deletion`` group is capped. Runs on the ``nfkc`` view,
@@ -37,6 +61,8 @@ where fullwidth commas are ASCII.
 Examples:
     >>> [(k, t) for k, _, _, t in find_deletions("可以拨打 、邮件联系,碰到的问。")]
     [('empty_item', '拨打 、'), ('lone_wen', '问。')]
+    >>> [(k, t) for k, _, _, t in find_deletions("这一点显得为关键,人们关于的讨论。")]
+    [('missing_degree', '显得为'), ('dangling_prep', '关于的')]
 """
 
 from __future__ import annotations
@@ -67,11 +93,39 @@ _DELETION_RE = regex.compile(
   | (?P<dangling_or>或[,;、。])                          # 或 before punctuation
   | (?P<empty_brackets>“”|‘’|《》|【】|「」|『』|\(\))   # an empty pair
   | (?P<doubled>、{2,}|,{2,})                            # doubled list punctuation
+  | (?P<dangling_prep>(?:(?<!所)(?:由于|由於|关于|關於|对于|對於|基于|基於)
+                       | (?<![伴跟紧緊尾])(?:随着|隨著)
+                       | (?<![删刪排清消去免开開拆切根扫掃废廢解剔革戒铲鏟摘割祛破扣移剪驱驅拔整乘擦])除了)
+                      (?:[,.;!?。、]|的)
+                    | (?:会|會|将|將|可|要|能|需|已|都|也|还|還|再|就|才|曾|并|並|则|則|又|均|仍|便)
+                      (?:向|从|從|被|把|给|給|跟|朝|往|替)[,.;:!?。、])
+                                                         # a preposition with no object
+  | (?P<dangling_conj>(?<![参參给給赋賦授干寄])[与與]
+                    | (?<![涉普不波顾顧危提触觸企遍惠殃得论論推言谈談旁累延兼虑慮念计計述溯埃以可])及
+                    | 以及)
+                    (?=[,;!?。、]|\.(?![A-Za-z0-9]))    # a conjunction with nothing after it
+  | (?P<orphan_de>(?<![所想要能会會将將已望愿願够夠可该該曾终終而们們己])
+                  (?:成为|成為|变成|變成|沦为|淪為)的)     # a linking verb with no object
+  | (?P<missing_degree>(?:显得|顯得|变得|變得)[为為]
+                     | 的(?:佳|优|優)(?:选择|選擇|方案|途径|途徑|时机|時機|策略|路径|路徑|办法|辦法)
+                     | (?:绝对|絕對)(?:优|優)(?:方案|选择|選擇|解|策略))
+                                                         # a superlative's degree word cut
     """,
     regex.VERBOSE,
 )
 
 _DIGIT_RE = regex.compile(r"\d[–\-~至]\d")
+
+#: A standalone caption line ending in 的 (blank line before and after); the
+#: look-behind keeps 是的 / 真的 / 好的 / 有的 / 别的 / 似的 / 目的 out.
+_CAPTION_DE_RE = regex.compile(
+    r"(?:^|\n)[ \t\u3000]*\n[ \t\u3000]*([^\n]{1,28}?(?<![是真好对對有别別似目])的)"
+    r"[ \t\u3000]*\n[ \t\u3000]*\n")
+
+_BOOK_RE = regex.compile(r"[《》]")
+
+#: A book title closed right after clause punctuation: ``知识,医学百科全书》``.
+_UNOPENED_TITLE_RE = regex.compile(r"(?<=[,;:、])\p{Han}[^《》\n,;:。、]{0,19}》")
 
 #: Which side of a match must be Han for each form: (before, after).
 _NEEDS_HAN = {
@@ -83,6 +137,10 @@ _NEEDS_HAN = {
     "doubled": (False, False),
     "empty_item": (False, False),
     "bare_change": (False, False),
+    "dangling_prep": (True, False),
+    "dangling_conj": (True, False),
+    "orphan_de": (False, True),
+    "missing_degree": (False, False),
 }
 
 
@@ -93,12 +151,9 @@ def find_deletions(text: str, *, timeout: float = 1.0) -> list[tuple[str, int, i
         text: Text to scan (the ``nfkc`` view in the check).
         timeout: Regex time limit in seconds.
     """
-    if "、" not in text and "问" not in text and "問" not in text and "或" not in text \
-            and "”" not in text and "’" not in text and "》" not in text and "】" not in text \
-            and "」" not in text and "』" not in text and "()" not in text and ",," not in text \
-            and not _DIGIT_RE.search(text, timeout=timeout):
+    if not text:
         return []
-    out = []
+    out = _line_forms(text, timeout)
     n = len(text)
     for m in _DELETION_RE.finditer(text, timeout=timeout):
         kind = m.lastgroup or "?"
@@ -120,4 +175,26 @@ def find_deletions(text: str, *, timeout: float = 1.0) -> list[tuple[str, int, i
                 before and is_han(before) and after and is_han(after)):
             continue
         out.append((kind, a, b, m.group()))
+    out.sort(key=lambda t: t[1])
+    return out
+
+
+def _line_forms(text: str, timeout: float) -> list[tuple[str, int, int, str]]:
+    """The forms that need more than one match's context: caption 的, unopened 》."""
+    out = []
+    if "的\n" in text:
+        for m in _CAPTION_DE_RE.finditer(text, timeout=timeout):
+            out.append(("orphan_de", m.start(1), m.end(1), m.group(1)))
+    if text.count("》") > text.count("《"):
+        closers = {m.end() - 1: m for m in _UNOPENED_TITLE_RE.finditer(text, timeout=timeout)}
+        if closers:
+            depth = 0
+            for b in _BOOK_RE.finditer(text, timeout=timeout):
+                if b.group() == "《":
+                    depth += 1
+                    continue
+                m = closers.get(b.start())
+                if depth == 0 and m is not None:
+                    out.append(("unopened_title", m.start(), m.end(), m.group()))
+                depth = max(0, depth - 1)
     return out
