@@ -176,13 +176,21 @@ class _Parser:
         return lambda ctx: fn(_num(left(ctx)), _num(right(ctx)))
 
     def sum_(self) -> Node:
-        node = self.product()
+        # n-ary: "A + B + C + ..." becomes one node summing signed terms, not a
+        # left-nested chain of closures (long count sums are common in metas).
+        first = self.product()
+        terms: list[tuple[int, Node]] = [(1, first)]
         while True:
             op = self.take_op("+", "-")
             if op is None:
-                return node
-            rhs = self.product()
-            node = _binary(node, rhs, operator.add if op == "+" else operator.sub)
+                break
+            terms.append((1 if op == "+" else -1, self.product()))
+        if len(terms) == 1:
+            return first
+        if all(sign == 1 for sign, _ in terms):
+            nodes = [n for _, n in terms]
+            return lambda ctx: sum(_num(n(ctx)) for n in nodes)
+        return lambda ctx: sum(sign * _num(n(ctx)) for sign, n in terms)
 
     def product(self) -> Node:
         node = self.unary()
