@@ -38,9 +38,10 @@ govern, a join no writer produces (measured per form in docs/damage.md):
     Not after a character that makes a word of it (删除了, 伴随着, 所基于的);
     为了 is left out (成为了, 认为了 end clauses).
 ``dangling_conj``
-    与 / 及 / 以及 directly before punctuation (``电话与,``), except where
-    the character before forms a word with it (参与, 涉及, 遥不可及…). 和
-    is left out: names end in it (龙志和) and it is also a verb (讲和).
+    与 / 及 / 以及 directly before punctuation (``电话与,``), and 和 before
+    a full stop (``短信和。``), except where the character before forms a
+    word with it (参与, 涉及, 遥不可及, 温和, 总和…). 和 before a comma is
+    left out: it is also a verb (讲和, 要和,).
 ``orphan_de``
     A linking verb followed directly by 的 with no relative-clause marker
     before it (``(Pfizer)成为的政治敏感词``; ``想成为的人`` is clean), or a
@@ -107,6 +108,8 @@ _FORMS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("dangling_prep", r"[向从從被把给給跟朝往替][,.;:!?。、]", ()),
     # a conjunction with nothing after it
     ("dangling_conj", r"(?:以及|[与與及])(?=[,;!?。、]|\.(?![A-Za-z0-9]))", ("与", "與", "及")),
+    # 和 only before a full stop: before a comma it is also the verb (讲和, 要和,)
+    ("dangling_conj", r"和(?=[。!?;])", ("和。", "和!", "和?", "和;")),
     # a linking verb with no object
     ("orphan_de", r"(?:成为|成為|变成|變成|沦为|淪為)的", ("成为的", "成為的", "变成的", "變成的", "沦为的",
                                                         "淪為的")),
@@ -126,6 +129,7 @@ _WORD_BEFORE = {
     "基": "所",
     "与": "参參给給赋賦授干寄", "與": "参參给給赋賦授干寄",
     "及": "涉普不波顾顧危提触觸企遍惠殃得论論推言谈談旁累延兼虑慮念计計述溯埃以可",
+    "和": "总總温溫平缓緩柔谦謙随隨调調饱飽共附暖讲講求人祥中议議违違不和志",
 }
 #: Auxiliaries and adverbs before which a bare 向 / 从 / 被 … is a preposition.
 _AUX_BEFORE_PREP = "会會将將可要能需已都也还還再就才曾并並则則又均仍便"
