@@ -18,8 +18,10 @@ Then a keyword filter is simulated on the clean articles
 (:func:`detector.damage.synth.filter_word`: every occurrence of one
 dictionary word is removed, one word per article, per seed) and the script
 counts the articles where a deletion hit's evidence touches a removed place,
-the articles where ``DEL_GAPS_MANY`` fires, and the articles whose deletion
-total reaches the review threshold. The exit status is 1 when a form fires on
+the articles where ``DEL_GAPS_MANY`` fires, the articles whose deletion
+total reaches the review threshold, and the removed places found, split into
+places in a *slot* (the word sat next to 、 or a bracket, or right after a
+preposition or conjunction: what the forms target) and the others. The exit status is 1 when a form fires on
 clean or ham text more often than the documented figures allow (a precision
 gate: the strong forms must stay silent there).
 """
@@ -98,11 +100,26 @@ def _rules(det: Detector, corpora: dict[str, list[str]]) -> dict[str, dict[str, 
     return table
 
 
+#: A removed place is in a *slot* when the word sat where a function word or a
+#: bracket opened a place for it: next to 、 or inside quotes/brackets, or right
+#: after a preposition or conjunction. These are the places the forms target.
+_SLOT_BEFORE = ("、", "“", "「", "《", "(", "（", "‘", "『", "【")
+_SLOT_AFTER = ("、", "”", "」", "》", ")", "）", "’", "』", "】")
+_SLOT_WORDS = ("关于", "對於", "对于", "關於", "由于", "由於", "基于", "基於", "通过", "透過", "除了",
+               "随着", "隨著", "与", "與", "及", "和", "成为", "成為", "拨打", "撥打", "包括")
+
+
+def _is_slot(text: str, p: int) -> bool:
+    return (p > 0 and text[p - 1] in _SLOT_BEFORE) or (p < len(text) and text[p] in _SLOT_AFTER) \
+        or any(text[max(0, p - len(w)):p] == w for w in _SLOT_WORDS)
+
+
 def _synthetic(det: Detector, texts: list[str], seed: int) -> dict[str, int]:
     rng = random.Random(seed)
     profile = det.config.profile(None)
     review, cap = profile.review, profile.group_caps.get("deletion", float("inf"))
-    out = {"articles": 0, "touched": 0, "many": 0, "review": 0, "places": 0}
+    out = {"articles": 0, "touched": 0, "many": 0, "review": 0, "places": 0,
+           "slot": 0, "slot_found": 0, "free_found": 0}
     for text in texts:
         f = synth.filter_word(text, rng)
         if f is None:
@@ -111,8 +128,17 @@ def _synthetic(det: Detector, texts: list[str], seed: int) -> dict[str, int]:
         out["places"] += len(f.places)
         v = det.check(text=f.text)
         dele = [h for h in v.hits if h.group == "deletion"]
-        if any(abs(e.start - p) <= 2 or abs(e.end - p) <= 2 or e.start <= p <= e.end
-               for h in dele for e in h.evidence for p in f.places):
+        spans = [(e.start, e.end) for h in dele for e in h.evidence]
+        found_any = False
+        for p in f.places:
+            found = any(s - 2 <= p <= e + 2 for s, e in spans)
+            found_any |= found
+            if _is_slot(f.text, p):
+                out["slot"] += 1
+                out["slot_found"] += found
+            else:
+                out["free_found"] += found
+        if found_any:
             out["touched"] += 1
         out["many"] += v.hit("DEL_GAPS_MANY") is not None
         out["review"] += min(sum(h.weight for h in dele), cap) >= review
@@ -151,9 +177,13 @@ def main(argv: list[str] | None = None) -> int:
     for seed in args.seeds:
         s = _synthetic(det, corpora["clean"], seed)
         n = s["articles"]
+        free = s["places"] - s["slot"]
         print(f"  seed {seed}: {n} articles, {s['places']} removed occurrences; a deletion hit at a "
               f"removed place {s['touched']}/{n} = {s['touched'] / n:.3f}; DEL_GAPS_MANY "
-              f"{s['many']}; deletion total >= review {s['review']}")
+              f"{s['many']}; deletion total >= review {s['review']}\n"
+              f"          places in a slot (next to 、 or a bracket, after a preposition or "
+              f"conjunction) found {s['slot_found']}/{s['slot']}, other places "
+              f"{s['free_found']}/{free}")
     if failed:
         print(f"\nFAIL: fires on clean or ham: {failed}")
         return 1

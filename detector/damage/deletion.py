@@ -34,12 +34,14 @@ govern, a join no writer produces (measured per form in docs/damage.md):
 
 ``dangling_prep``
     A preposition that needs an object directly before punctuation or 的
-    (``关于的``, ``对于,``, ``除了。``, ``会向,``): its object was cut.
+    (``关于的``, ``对于,``, ``除了。``, ``会向,``, ``对于而言``): its object
+    was cut.
     Not after a character that makes a word of it (删除了, 伴随着, 所基于的);
     为了 is left out (成为了, 认为了 end clauses).
 ``dangling_conj``
-    与 / 及 / 以及 directly before punctuation (``电话与,``), and 和 before
-    a full stop (``短信和。``), except where the character before forms a
+    与 / 及 / 以及 directly before punctuation (``电话与,``), 和 before a
+    full stop or 、 (``短信和。``), and a comparison that lost one side
+    (``与无关。``, ``和一样,``), except where the character before forms a
     word with it (参与, 涉及, 遥不可及, 温和, 总和…). 和 before a comma is
     left out: it is also a verb (讲和, 要和,).
 ``orphan_de``
@@ -103,13 +105,16 @@ _FORMS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("doubled", r"、{2,}|,{2,}", ("、、", ",,")),              # doubled list punctuation
     # a preposition with no object (the character before is checked for
     # word-forming: 删除了, 伴随着, 所基于的; 会向, needs an auxiliary before 向)
-    ("dangling_prep", r"(?:由于|由於|关于|關於|对于|對於|基于|基於|随着|隨著|除了)(?:[,.;!?。、]|的)",
+    ("dangling_prep", r"(?:由于|由於|关于|關於|对于|對於|基于|基於|随着|隨著|除了)(?:[,.;!?。、]|的)"
+                      r"|(?:对于|對於)(?:而言|来说|來說|来讲|來講)",
      ("由于", "由於", "关于", "關於", "对于", "對於", "基于", "基於", "随着", "隨著", "除了")),
     ("dangling_prep", r"[向从從被把给給跟朝往替][,.;:!?。、]", ()),
-    # a conjunction with nothing after it
-    ("dangling_conj", r"(?:以及|[与與及])(?=[,;!?。、]|\.(?![A-Za-z0-9]))", ("与", "與", "及")),
-    # 和 only before a full stop: before a comma it is also the verb (讲和, 要和,)
-    ("dangling_conj", r"和(?=[。!?;])", ("和。", "和!", "和?", "和;")),
+    # a conjunction with nothing after it; 和 only before a full stop or 、
+    # (before a comma it is also the verb: 讲和, 要和,); a comparison that
+    # lost one side (与无关。 和一样,)
+    ("dangling_conj", r"(?:以及|[与與及])(?=[,;!?。、]|\.(?![A-Za-z0-9]))|和(?=[。!?;、])"
+                      r"|[与與和](?:无关|無關|相似|一致|相比|相当|相當|类似|類似|一样|一樣)(?=[,.;!?。、])",
+     ("与", "與", "及", "和")),
     # a linking verb with no object
     ("orphan_de", r"(?:成为|成為|变成|變成|沦为|淪為)的", ("成为的", "成為的", "变成的", "變成的", "沦为的",
                                                         "淪為的")),
