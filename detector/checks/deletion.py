@@ -71,17 +71,17 @@ RULES = (
     RuleInfo("DEL_ORPHAN_DE", "deletion", 1.0,
              "“成为的”等系动词直接接“的”,或独立成行的图注以“的”结尾(如“某药厂制造的”),"
              "“的”前后的词疑似被删除",
-             "A linking verb followed directly by 的 (成为的政治敏感词), or a standalone caption "
+             "A linking verb followed directly by 的 (成为的热门话题), or a standalone caption "
              "line ending in 的: the word around 的 seems deleted", source=_SRC, target="nfkc"),
     RuleInfo("DEL_MISSING_DEGREE", "deletion", 1.0,
-             "最高级的程度词被删除后留下的残缺搭配(如“显得为关键”“的佳选择”“绝对优方案”),"
+             "最高级的程度词被删除后留下的残缺搭配(如“显得为重要”“的佳选择”“绝对优选择”),"
              "常见于按广告法过滤“最”“尤”等字",
-             "A superlative with its degree word cut (显得为关键, 的佳选择, 绝对优方案), as an "
+             "A superlative with its degree word cut (显得为重要, 的佳选择, 绝对优选择), as an "
              "advertising-law filter leaves it", source=_SRC, target="nfkc"),
     RuleInfo("DEL_UNOPENED_TITLE", "deletion", 1.0,
-             "书名号只有右半边“》”且紧接在逗号等标点之后(如“知识,医学百科全书》”),"
+             "书名号只有右半边“》”且紧接在逗号等标点之后(如“词典,汉语大词典》”),"
              "“如《”等字疑似被删除",
-             "A closing 》 with no 《 open, right after clause punctuation (知识,医学百科全书》): "
+             "A closing 》 with no 《 open, right after clause punctuation (词典,汉语大词典》): "
              "如《 seems deleted", source=_SRC, target="nfkc"),
     RuleInfo("DEL_GAPS_MANY", "deletion", 2.5,
              "同一页面出现三处以上、至少两种语法断裂(悬空的介词、连词、“的”、残缺的列举等),"

@@ -46,15 +46,15 @@ govern, a join no writer produces (measured per form in docs/damage.md):
     left out: it is also a verb (讲和, 要和,).
 ``orphan_de``
     A linking verb followed directly by 的 with no relative-clause marker
-    before it (``(Pfizer)成为的政治敏感词``; ``想成为的人`` is clean), or a
+    before it (``(Acme)成为的热门话题``; ``想成为的人`` is clean), or a
     standalone caption line that ends in 的 (``某公司制造的`` between blank
     lines): the noun after 的 was cut.
 ``missing_degree``
     The degree word of a superlative cut by an advertising-law filter:
-    ``显得为关键`` (尤为), ``的佳选择`` (最佳), ``绝对优方案`` (最优).
+    ``显得为重要`` (尤为), ``的佳选择`` (最佳), ``绝对优选择`` (最优).
 ``unopened_title``
     A closing 》 right after a clause with no 《 open before it
-    (``知识,医学百科全书》``): 如《 or 《 was cut with the word before it.
+    (``词典,汉语大词典》``): 如《 or 《 was cut with the word before it.
 
 Each form alone is weak (look-alikes exist in clean text: a PDF line wrap
 after 、, a fill-in-the-blank ``( )``), which is why the check gives them low
@@ -64,7 +64,7 @@ where fullwidth commas are ASCII.
 Examples:
     >>> [(k, t) for k, _, _, t in find_deletions("可以拨打 、邮件联系,碰到的问。")]
     [('empty_item', '拨打 、'), ('lone_wen', '问。')]
-    >>> [(k, t) for k, _, _, t in find_deletions("这一点显得为关键,人们关于的讨论。")]
+    >>> [(k, t) for k, _, _, t in find_deletions("这一点显得为重要,人们关于的讨论。")]
     [('missing_degree', '显得为'), ('dangling_prep', '关于的')]
 """
 
@@ -149,7 +149,7 @@ _CAPTION_DE_RE = regex.compile(
 
 _BOOK_RE = regex.compile(r"[《》]")
 
-#: A book title closed right after clause punctuation: ``知识,医学百科全书》``.
+#: A book title closed right after clause punctuation: ``词典,汉语大词典》``.
 _UNOPENED_TITLE_RE = regex.compile(r"(?<=[,;:、])\p{Han}[^《》\n,;:。、]{0,19}》")
 
 #: Which side of a match must be Han for each form: (before, after).
