@@ -108,13 +108,13 @@ _FORMS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("dangling_prep", r"(?:由于|由於|关于|關於|对于|對於|基于|基於|随着|隨著|除了)(?:[,.;!?。、]|的)"
                       r"|(?:对于|對於)(?:而言|来说|來說|来讲|來講)",
      ("由于", "由於", "关于", "關於", "对于", "對於", "基于", "基於", "随着", "隨著", "除了")),
-    ("dangling_prep", r"[向从從被把给給跟朝往替][,.;:!?。、]", ()),
     # a conjunction with nothing after it; 和 only before a full stop or 、
     # (before a comma it is also the verb: 讲和, 要和,); a comparison that
-    # lost one side (与无关。 和一样,)
+    # lost one side (与无关。 和一样,). The same scan finds a bare 向 / 从 / 被 …
+    # before punctuation, reported as a dangling preposition (one scan, not two).
     ("dangling_conj", r"(?:以及|[与與及])(?=[,;!?。、]|\.(?![A-Za-z0-9]))|和(?=[。!?;、])"
-                      r"|[与與和](?:无关|無關|相似|一致|相比|相当|相當|类似|類似|一样|一樣)(?=[,.;!?。、])",
-     ("与", "與", "及", "和")),
+                      r"|[与與和](?:无关|無關|相似|一致|相比|相当|相當|类似|類似|一样|一樣)(?=[,.;!?。、])"
+                      r"|[向从從被把给給跟朝往替][,.;:!?。、]", ()),
     # a linking verb with no object
     ("orphan_de", r"(?:成为|成為|变成|變成|沦为|淪為)的", ("成为的", "成為的", "变成的", "變成的", "沦为的",
                                                         "淪為的")),
@@ -136,6 +136,8 @@ _WORD_BEFORE = {
     "及": "涉普不波顾顧危提触觸企遍惠殃得论論推言谈談旁累延兼虑慮念计計述溯埃以可",
     "和": "总總温溫平缓緩柔谦謙随隨调調饱飽共附暖讲講求人祥中议議违違不和志",
 }
+#: Prepositions that need an auxiliary before them to count (会向, 也从,).
+_BARE_PREPS = frozenset("向从從被把给給跟朝往替")
 #: Auxiliaries and adverbs before which a bare 向 / 从 / 被 … is a preposition.
 _AUX_BEFORE_PREP = "会會将將可要能需已都也还還再就才曾并並则則又均仍便"
 #: Before 成为的 / 变成的 these mark a relative clause (想成为的人), which is clean.
@@ -181,11 +183,12 @@ def find_deletions(text: str, *, timeout: float = 1.0) -> list[tuple[str, int, i
     out = _line_forms(text, timeout)
     taken: list[tuple[int, int]] = []
     n = len(text)
-    for kind, rx, gate in _FORM_RES:
+    for form, rx, gate in _FORM_RES:
         if gate and not any(g in text for g in gate):
             continue
         for m in rx.finditer(text, timeout=timeout):
             a, b = m.start(), m.end()
+            kind = "dangling_prep" if m.group()[0] in _BARE_PREPS else form
             before = text[a - 1] if a else ""
             after = text[b] if b < n else ""
             if not _context_ok(kind, m.group(), before, after):
@@ -216,7 +219,7 @@ def _context_ok(kind: str, got: str, before: str, after: str) -> bool:
     if kind == "doubled" and got.startswith(","):
         return bool(before) and is_han(before) and bool(after) and is_han(after)
     if kind in ("dangling_prep", "dangling_conj"):
-        if got[0] in "向从從被把给給跟朝往替":
+        if got[0] in _BARE_PREPS:
             return before in _AUX_BEFORE_PREP
         return before not in _WORD_BEFORE.get(got[0], "")
     if kind == "orphan_de":
