@@ -280,7 +280,7 @@ class FillerCheck(Check):
         for a, idx in by_anchor.items():
             self._auto.add_word(a, (len(a), tuple(idx)))
         self._auto.make_automaton()
-        self._md = regex.compile(r"(?m)(?:^|(?<=[。！？!?]) ?)(#{1,4}) (?=[^\s#])[^\n]{0,40}?(?=\s|$)")
+        self._md = regex.compile(r"(?m)(?:^|(?<=[。！？!?]|[。！？!?] ))(#{1,4}) (?=[^\s#])[^\n]{0,40}?(?=\s|$)")
 
     def run(self, doc: Document) -> Iterable[Hit]:
         """Yield filler hits for ``doc``."""
