@@ -210,6 +210,7 @@ def test_markdown_headings_left_in_text(det):
 
 @pytest.mark.parametrize("text", [
     "安装步骤如下:\n    # 安装依赖包\n    pip install foo\n",   # an indented code comment
+    "安装步骤如下:\n# 安装依赖包\npip install foo\n# 启动服务\n",  # comments at column 0
     "专辑 #\t专辑资料\t曲目\n1\t第一张\t十首",                 # a table header
     "我在学 C# 编程,也学 F# 函数式编程。",                    # language names
     "#新车试驾# 今天去试驾了一台车。",                         # a hashtag

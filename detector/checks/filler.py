@@ -26,8 +26,10 @@ Rules:
 ``ZH_AI_MARKDOWN_RESIDUE``
     Markdown heading marks (``## 引言``) left in the visible text at the
     start of a line or right after a sentence: a generator's Markdown
-    pasted into a page that does not render it. Indented ``#`` lines (code
-    comments) and ``#`` followed by a tab (table headers) do not count.
+    pasted into a page that does not render it. A single ``#`` counts only
+    on the first line (the title): further down it is as likely a shell or
+    Python comment. Indented lines (code) and ``#`` followed by a tab
+    (table headers) do not count. Weight 1.0, 1.5 for two or more marks.
 
 The lexicon is written in Simplified Chinese and matched on the
 ``simplified`` view, so Traditional pages (Taiwan, Hong Kong) are read by
@@ -346,7 +348,12 @@ class FillerCheck(Check):
         if "# " not in t:
             return None
         ev = []
+        first = len(t) - len(t.lstrip())
         for m in limits.finditer(self._md, t, doc, what="filler:markdown"):
+            # A lone "#" is a heading only as the first line (the title);
+            # further down it is as likely a shell or Python comment.
+            if len(m.group(1)) == 1 and m.start() != first:
+                continue
             if any(_is_han(c) for c in m.group()):
                 ev.append(Evidence(m.start(), m.end(), m.group()))
                 if len(ev) >= 10:
