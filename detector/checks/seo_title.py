@@ -98,12 +98,18 @@ def _han(c: str) -> bool:
 
 
 def _fold(title: str) -> str:
-    """NFKC + Traditional→Simplified fold of a short title (no offset map needed)."""
-    from detector.views import _t2s
+    """NFKC + Traditional→Simplified fold of a short title, character by character.
+
+    Per-character folding (cached per character) is enough to match the
+    formulas and avoids a phrase conversion call per document.
+    """
+    from detector.views import _t2s_char
 
     folded = unicodedata.normalize("NFKC", title)
+    if folded.isascii():
+        return folded
     try:
-        return _t2s()(folded)
+        return "".join([_t2s_char(c) for c in folded])
     except Exception:  # noqa: BLE001 - a title is optional; match it unfolded
         return folded
 
@@ -160,11 +166,13 @@ class SeoTitleCheck(Check):
         t = v.text
         if "这" not in t or not any(q in t for q in "“「『\""):
             return None
-        titles = [(_bigrams(text.lstrip("#").strip()), end) for text, _v, _s, end in cands]
+        titles: list[tuple[set[str], int]] | None = None
         for m in limits.finditer(self._quoted, t, doc, what="seo_title:quoted"):
             bq = _bigrams(m.group(1))
             if len(bq) < 5:
                 continue
+            if titles is None:
+                titles = [(_bigrams(text.lstrip("#").strip()), end) for text, _v, _s, end in cands]
             for bt, end in titles:
                 if bt and m.start() >= end and len(bq & bt) >= 0.6 * len(bq):
                     return self.hit("STUFF_TITLE_QUOTED", [v.evidence(m.start(), m.end())],
@@ -175,7 +183,7 @@ class SeoTitleCheck(Check):
         best: tuple[list[str], str, View | None, int, int] | None = None
         for text, view, start, end in cands:
             names = [name for name, lits, p in self._formulas
-                     if any(x in text for x in lits) and limits.search(p, text, doc, what=f"seo_title:{name}")]
+                     if any(map(text.__contains__, lits)) and limits.search(p, text, doc, what=f"seo_title:{name}")]
             if names and (best is None or len(names) > len(best[0])):
                 best = (names, text, view, start, end)
         if best is None:
