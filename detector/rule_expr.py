@@ -150,7 +150,7 @@ class _Parser:
             parts.append(self.and_())
         if len(parts) == 1:
             return parts[0]
-        return lambda ctx: any(bool(p(ctx)) for p in parts)
+        return _any(parts)
 
     def and_(self) -> Node:
         parts = [self.not_()]
@@ -158,7 +158,7 @@ class _Parser:
             parts.append(self.not_())
         if len(parts) == 1:
             return parts[0]
-        return lambda ctx: all(bool(p(ctx)) for p in parts)
+        return _all(parts)
 
     def not_(self) -> Node:
         if self.take_op("!"):
@@ -189,8 +189,25 @@ class _Parser:
             return first
         if all(sign == 1 for sign, _ in terms):
             nodes = [n for _, n in terms]
-            return lambda ctx: sum(_num(n(ctx)) for n in nodes)
-        return lambda ctx: sum(sign * _num(n(ctx)) for sign, n in terms)
+            if len(nodes) == 2:
+                a, b = nodes
+                return lambda ctx: _num(a(ctx)) + _num(b(ctx))
+
+            def total(ctx: Context) -> Any:
+                acc = 0
+                for n in nodes:
+                    acc += _num(n(ctx))
+                return acc
+
+            return total
+
+        def signed_total(ctx: Context) -> Any:
+            acc = 0
+            for sign, n in terms:
+                acc += sign * _num(n(ctx))
+            return acc
+
+        return signed_total
 
     def product(self) -> Node:
         node = self.unary()
@@ -261,6 +278,36 @@ def _num(v: Any) -> float:
     if v is None:
         return 0
     raise ExprError(f"expected a number, got {type(v).__name__}")
+
+
+# Closures for "&&" and "||" (plain loops and 2-operand forms: generator
+# expressions inside any()/all() cost more than the counts they combine).
+def _all(parts: list[Node]) -> Node:
+    if len(parts) == 2:
+        a, b = parts
+        return lambda ctx: bool(a(ctx)) and bool(b(ctx))
+
+    def node(ctx: Context) -> bool:
+        for p in parts:
+            if not p(ctx):
+                return False
+        return True
+
+    return node
+
+
+def _any(parts: list[Node]) -> Node:
+    if len(parts) == 2:
+        a, b = parts
+        return lambda ctx: bool(a(ctx)) or bool(b(ctx))
+
+    def node(ctx: Context) -> bool:
+        for p in parts:
+            if p(ctx):
+                return True
+        return False
+
+    return node
 
 
 def _safe_div(a: float, b: float) -> float:
