@@ -66,6 +66,9 @@ SOURCE = "check:filler"
 MIN_HAN = 400
 #: Characters searched on each side of an anchor for its entry's pattern.
 WINDOW = 48
+#: Pattern searches per entry and document at most (an adversarial text
+#: repeating an anchor cannot make the check run thousands of searches).
+MAX_ATTEMPTS = 24
 #: (minimum strength, minimum distinct kinds per 1,000 Han characters, weight),
 #: strongest first. Measured: see ``docs/filler.md``.
 STEPS: tuple[tuple[float, float, float], ...] = (
@@ -142,7 +145,8 @@ LEXICON: tuple[Cliche, ...] = (
     # -- the SEO guide -----------------------------------------------------------
     Cliche("one_article", 1.0, tuple("一文" + w for w in (
         "读懂", "看懂", "搞懂", "拆解", "详解", "说清", "讲清", "了解", "带你", "看清", "掌握", "解析", "速览", "梳理", "讲透",
-        "说透")), None, "一文读懂/一文拆解 (understand it in one article)"),
+        "说透")) + ("一次看懂", "一篇看懂", "一次搞懂", "一篇搞懂", "一篇就够"), None,
+           "一文读懂/一文拆解/一次看懂 (understand it in one article)"),
     Cliche("ultimate_guide", 1.0, ("终极指南", "完全指南", "全攻略", "保姆级", "手把手", "避坑指南", "从入门到精通"), None,
            "终极指南/全攻略/手把手 (ultimate guide, step by step)"),
     Cliche("n_big_keys", 1.0, ("大关键", "大核心", "大要点", "大秘诀", "大误区", "大雷区", "大陷阱", "大技巧", "大步骤",
@@ -163,8 +167,9 @@ LEXICON: tuple[Cliche, ...] = (
     Cliche("must_course", 1.0, ("必修课", "必答题", "必经之路", "一门学问", "大有学问"), None, "必修课/必答题 (a required course)"),
     Cliche("pitfalls", 1.0, ("踩坑", "避坑", "踩雷", "避雷", "少走弯路", "栽跟头", "看不见的坑"), None,
            "踩坑/避坑/少走弯路 (avoid the pits)"),
-    Cliche("dry_goods", 1.0, ("干货", "一网打尽", "建议收藏", "收藏备用", "看完这篇", "小白也能", "新手必看", "真相来了"), None,
-           "干货/建议收藏 (pure substance, bookmark this)"),
+    Cliche("dry_goods", 1.0, ("干货", "一网打尽", "建议收藏", "收藏备用", "看完这篇", "小白也能", "新手必看", "真相来了",
+                              "懒人包", "总整理", "不藏私", "必收藏"), None,
+           "干货/建议收藏/懒人包 (pure substance, bookmark this, the lazy pack)"),
     Cliche("wise_choice", 1.0, ("明智", "助您", "助你"),
            rf"助(?:您|你){_GAP}{{0,14}}?(?:作出|做出){_GAP}{{0,10}}?(?:决策|选择)|(?:作出|做出)明智的?(?:决策|选择|决定)",
            "助您作出明智的选择 (helps you make a wise decision)"),
@@ -304,6 +309,7 @@ class FillerCheck(Check):
         t = v.text
         found: dict[str, Evidence] = {}
         tried: set[tuple[int, int]] = set()
+        attempts: dict[int, int] = {}
         for end, (alen, idx) in self._auto.iter(t):
             start = end - alen + 1
             for i in idx:
@@ -315,9 +321,10 @@ class FillerCheck(Check):
                     found[c.kind] = v.evidence(start, end + 1)
                     continue
                 lo = max(0, start - WINDOW)
-                if (i, lo) in tried:
+                if (i, lo) in tried or attempts.get(i, 0) >= MAX_ATTEMPTS:
                     continue
                 tried.add((i, lo))
+                attempts[i] = attempts.get(i, 0) + 1
                 for m in limits.finditer(pat, t, doc, what=f"filler:{c.kind}",
                                          pos=lo, endpos=min(len(t), end + 1 + WINDOW)):
                     found[c.kind] = v.evidence(m.start(), m.end())
