@@ -129,6 +129,7 @@ def test_strengths_are_one_or_half_and_kinds_unique():
 @pytest.mark.parametrize("text,kind", [
     ("這篇懶人包幫你整理好了。", "dry_goods"),
     ("一次看懂新制上路重點。", "one_article"),
+    ("本文將一文為您拆解申請步驟。", "one_article"),
     ("我見過太多這樣的例子。", "seen_too_many"),
     ("這並非一個可以簡單回答的問題。", "not_simple_question"),
 ])

@@ -22,7 +22,8 @@ Rules:
     never reaches the review threshold: a page needs another, independent
     signal (a clickbait title, keyword stuffing, a template skeleton…).
     Each kind counts once however often it recurs, and one phrase is worth
-    at most 1.0.
+    at most 1.0. A short first line (a title) is not counted: the
+    ``seo_title`` check reads it, and the same words must not score twice.
 ``ZH_AI_MARKDOWN_RESIDUE``
     Markdown heading marks (``## 引言``) left in the visible text at the
     start of a line or right after a sentence: a generator's Markdown
@@ -64,6 +65,8 @@ SOURCE = "check:filler"
 
 #: Han characters below which the density is computed as if the text had this many.
 MIN_HAN = 400
+#: A first line this short is a title: its clichés are left to the SEO-title check.
+TITLE_CHARS = 100
 #: Characters searched on each side of an anchor for its entry's pattern.
 WINDOW = 48
 #: Pattern searches per entry and document at most (an adversarial text
@@ -143,10 +146,10 @@ LEXICON: tuple[Cliche, ...] = (
            rf"(?:并非|不是|可不是)一个?(?:可以|能)?简单地?(?:用|回答|说清)|不是一句{_GAP}{{0,16}}?能(?:简单)?(?:回答|说清)",
            "这并非一个可以简单回答的问题 (not a question with a simple answer)"),
     # -- the SEO guide -----------------------------------------------------------
-    Cliche("one_article", 1.0, tuple("一文" + w for w in (
-        "读懂", "看懂", "搞懂", "拆解", "详解", "说清", "讲清", "了解", "带你", "看清", "掌握", "解析", "速览", "梳理", "讲透",
-        "说透")) + ("一次看懂", "一篇看懂", "一次搞懂", "一篇搞懂", "一篇就够"), None,
-           "一文读懂/一文拆解/一次看懂 (understand it in one article)"),
+    Cliche("one_article", 1.0, ("一文", "一次看懂", "一篇看懂", "一次搞懂", "一篇搞懂", "一篇就够"),
+           r"一文(?:为|帮|带)?(?:您|你|大家)?(?:读懂|看懂|搞懂|拆解|详解|说清|讲清|了解|看清|掌握|解析|速览|梳理|讲透|说透)"
+           r"|一文带(?:你|您)|一(?:次|篇)(?:看懂|搞懂)|一篇就够",
+           "一文读懂/一文(为您)拆解/一次看懂 (understand it in one article)"),
     Cliche("ultimate_guide", 1.0, ("终极指南", "完全指南", "全攻略", "保姆级", "手把手", "避坑指南", "从入门到精通"), None,
            "终极指南/全攻略/手把手 (ultimate guide, step by step)"),
     Cliche("n_big_keys", 1.0, ("大关键", "大核心", "大要点", "大秘诀", "大误区", "大雷区", "大陷阱", "大技巧", "大步骤",
@@ -238,6 +241,25 @@ def _is_han(c: str) -> bool:
     return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf"
 
 
+def _body_start(t: str) -> int:
+    """Offset after the first line when it is a title (at most :data:`TITLE_CHARS` characters), else 0.
+
+    The title is read by the SEO-title check; counting its formulas here too
+    would score the same words twice.
+
+    Examples:
+        >>> _body_start("一文读懂X\n正文")
+        6
+        >>> _body_start("没有换行的一段正文")
+        0
+    """
+    lead = len(t) - len(t.lstrip())
+    nl = t.find("\n", lead)
+    if nl < 0 or nl - lead > TITLE_CHARS:
+        return 0
+    return nl + 1
+
+
 def han_count(text: str) -> int:
     """Number of Han ideographs in ``text`` (CJK unified, extension A).
 
@@ -310,8 +332,11 @@ class FillerCheck(Check):
         found: dict[str, Evidence] = {}
         tried: set[tuple[int, int]] = set()
         attempts: dict[int, int] = {}
+        body = _body_start(t)
         for end, (alen, idx) in self._auto.iter(t):
             start = end - alen + 1
+            if start < body:
+                continue
             for i in idx:
                 c = self.lexicon[i]
                 if c.kind in found:
@@ -326,7 +351,7 @@ class FillerCheck(Check):
                 tried.add((i, lo))
                 attempts[i] = attempts.get(i, 0) + 1
                 for m in limits.finditer(pat, t, doc, what=f"filler:{c.kind}",
-                                         pos=lo, endpos=min(len(t), end + 1 + WINDOW)):
+                                         pos=max(lo, body), endpos=min(len(t), end + 1 + WINDOW)):
                     found[c.kind] = v.evidence(m.start(), m.end())
                     break
         return found
