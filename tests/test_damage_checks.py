@@ -152,6 +152,12 @@ def test_single_question_marks_for_lost_spaces_and_dots(detector):
     assert detector.check(text="生活?读书?新知三联书店出版。").hit("ENC_QMARK_SINGLE") is None
 
 
+def test_single_question_marks_on_hostile_input(detector):
+    text = "中?文" * 60000
+    hit = detector.check(text=text).hit("ENC_QMARK_SINGLE")
+    assert hit is not None and hit.details["count"] == 64
+
+
 @pytest.mark.parametrize("text", [
     # ASCII question marks with a question word in the clause are questions.
     "这是什么?是书。你去不去?我去。有没有人?没有。真的吗?真的。他是谁?老王。",

@@ -866,6 +866,8 @@ _QUESTION_WORDS = regex.compile(
 _SINGLE_QMARK_RE = regex.compile(
     rf"(?<=[{charsets.HAN_CLASS}])(?<!\?)\?(?![?])(?=[{charsets.HAN_CLASS}《“「『（(])"
 )
+#: Spans collected at most (callers need a handful).
+_SINGLE_QMARK_CAP = 64
 #: Clause boundaries: where the clause before a "?" starts.
 _CLAUSE_BREAK = frozenset("\n\r,，。.!！?？;；:：、()（）“”「」《》 \t\u3000")
 
@@ -890,7 +892,9 @@ def find_single_qmarks(text: str) -> list[tuple[int, int]]:
     if text.count("?") < 2:
         return []
     out = []
-    for m in _SINGLE_QMARK_RE.finditer(text, timeout=1.0):
+    for n, m in enumerate(_SINGLE_QMARK_RE.finditer(text, timeout=1.0)):
+        if n >= 16 * _SINGLE_QMARK_CAP:
+            break  # thousands of real questions: the answer is already clear
         i = m.start()
         j = i
         lo = max(0, i - 24)
@@ -899,4 +903,6 @@ def find_single_qmarks(text: str) -> list[tuple[int, int]]:
         if _QUESTION_WORDS.search(text, j, i, timeout=1.0):
             continue
         out.append((i, i + 1))
+        if len(out) >= _SINGLE_QMARK_CAP:
+            break  # enough to decide; hostile input full of "?" stops here
     return out
