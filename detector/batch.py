@@ -48,7 +48,7 @@ import pickle
 import sys
 import traceback
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from types import ModuleType
@@ -180,22 +180,23 @@ def _worker_main(init_args: Mapping[str, Any], tasks: Any, conn: Any, inherited:
         task = tasks.get()
         if task is None:
             break
-        task_id, payload = task
+        task_id, payload, render = task
         try:
             items = pickle.loads(payload)
         except Exception as exc:  # noqa: BLE001
             conn.send(("task_error", task_id, f"batch: cannot unpickle chunk: {exc}"))
             continue
-        out: list[Verdict | None] = []
+        out: list[Any] = []
         for item in items:
             if item is None:  # not picklable in the parent; it reports it
                 out.append(None)
                 continue
             try:
-                out.append(det.check_item(item))
+                v = det.check_item(item)
             except Exception as exc:  # noqa: BLE001 - one item never stops the batch
                 tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
-                out.append(error_verdict(item, f"batch: check failed: {tb}"))
+                v = error_verdict(item, f"batch: check failed: {tb}")
+            out.append(v if render is None else render(v))
         conn.send(("done", task_id, out))
     conn.close()
 
@@ -319,7 +320,7 @@ class _Pool:
 
 def parallel_check(init_args: Mapping[str, Any], items: Iterable[Any], *, jobs: int,
                    chunksize: int = 32, mp_context: Any = None,
-                   detector: Any = None) -> Iterator[Verdict]:
+                   detector: Any = None, render: Callable[[Verdict], Any] | None = None) -> Iterator[Any]:
     """Check ``items`` in ``jobs`` worker processes, yielding verdicts in input order.
 
     Args:
@@ -336,10 +337,17 @@ def parallel_check(init_args: Mapping[str, Any], items: Iterable[Any], *, jobs: 
             Linux, else ``forkserver``/``spawn``, which re-import the
             caller's main module: it then needs an ``if __name__ ==
             "__main__"`` guard).
+        render: A picklable function (module level) applied to each verdict
+            in the worker that made it; its results are yielded instead of
+            verdicts. Serialising output in the workers keeps the parent,
+            which shares the cores, nearly idle (``spamdetect check --format
+            jsonl --jobs N`` renders its lines this way). It must not raise
+            and must not return None.
 
     Yields:
-        One :class:`~detector.verdict.Verdict` per item, in input order. Items
-        that could not be checked get an :func:`error_verdict`.
+        One :class:`~detector.verdict.Verdict` (or ``render(verdict)``) per
+        item, in input order. Items that could not be checked get an
+        :func:`error_verdict`.
 
     Raises:
         DetectorError: when the workers cannot build a Detector, or a plugin
@@ -352,17 +360,21 @@ def parallel_check(init_args: Mapping[str, Any], items: Iterable[Any], *, jobs: 
     exhausted = False
     next_index = 0  # input index of the next verdict to yield
     read = 0  # items pulled from the input so far
-    results: dict[int, Verdict] = {}
+    results: dict[int, Any] = {}
     task_ids = itertools.count()
     retries: deque[_Task] = deque()
     window = _PER_WORKER * jobs * chunksize
 
+    def failed(item: Any, message: str) -> Any:
+        v = error_verdict(item, message)
+        return v if render is None else render(v)
+
     def submit(w: _Worker, task: _Task) -> None:
         payload, bad = _dumps_chunk(task.items)
         for pos, msg in bad.items():
-            results[task.start + pos] = error_verdict(task.items[pos], msg)
+            results[task.start + pos] = failed(task.items[pos], msg)
         w.inflight[task.id] = task
-        w.tasks.put((task.id, payload))
+        w.tasks.put((task.id, payload, render))
 
     def lost(w: _Worker, reason: str) -> None:
         # A worker runs its tasks in order, so only the oldest one can have
@@ -377,7 +389,7 @@ def parallel_check(init_args: Mapping[str, Any], items: Iterable[Any], *, jobs: 
                     retries.append(task)
             elif task.retry:
                 for idx, item in todo:
-                    results[idx] = error_verdict(item, reason)
+                    results[idx] = failed(item, reason)
             else:
                 for idx, item in todo:
                     retries.append(_Task(next(task_ids), idx, [item], retry=True))
@@ -393,7 +405,7 @@ def parallel_check(init_args: Mapping[str, Any], items: Iterable[Any], *, jobs: 
             task = w.inflight.pop(msg[1], None)
             if task is not None:
                 for i, item in enumerate(task.items):
-                    results.setdefault(task.start + i, error_verdict(item, msg[2]))
+                    results.setdefault(task.start + i, failed(item, msg[2]))
         elif kind == "done":
             task = w.inflight.pop(msg[1], None)
             if task is not None:

@@ -253,7 +253,7 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: str, ex
           jobs: int, index: str | None, learn: bool, quiet: bool, silent: bool) -> int:
     """Check files, directories (recursively), JSONL records or stdin (-)."""
     from .output import Result, renderer
-    from .output.json import dumps, record
+    from .output.json import verdict_line, with_source
 
     for p in paths:
         if p != "-" and not Path(p).exists():
@@ -277,24 +277,27 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, fail_on: str, ex
     results: list[Result] = []
     worst = 0
     n = 0
+    # JSON Lines are serialised where the document was checked (in the
+    # workers with --jobs N), so the parent only adds the source and writes.
+    lines = fmt == "jsonl" and not silent
+    threshold = ACTIONS.index(fail_on)
     try:
-        for verdict in det.check_many(items(), jobs=jobs):
+        for got in det.check_many(items(), jobs=jobs, render=verdict_line if lines else None):
             source, line = sources.popleft()
-            res = Result(source, verdict, line)
-            worst = max(worst, ACTIONS.index(verdict.action))
+            action = got[0] if lines else got.action
+            worst = max(worst, ACTIONS.index(action))
             n += 1
             if bar is not None:
                 bar.update(1)
             if silent:
                 continue
-            if stream:
-                if fmt == "jsonl":
-                    if not quiet or ACTIONS.index(verdict.action) >= ACTIONS.index(fail_on):
-                        out.write(dumps(record(res)) + "\n")
-                else:
-                    out.write(renderer("github")([res], []))
+            if lines:
+                if not quiet or ACTIONS.index(action) >= threshold:
+                    out.write(with_source(got[1], source, line) + "\n")
+            elif stream:
+                out.write(renderer("github")([Result(source, got, line)], []))
             else:
-                results.append(res)
+                results.append(Result(source, got, line))
         if bar is not None:
             bar.close()
         if not silent:

@@ -341,7 +341,7 @@ class Detector:
         return self.check(**kwargs)
 
     def check_many(self, items: Iterable[DocInput], *, jobs: int = 1,
-                   chunksize: int = 32) -> Iterator[Verdict]:
+                   chunksize: int = 32, render: Callable[[Verdict], Any] | None = None) -> Iterator[Any]:
         """Check many documents, yielding verdicts in input order.
 
         Args:
@@ -350,16 +350,26 @@ class Detector:
             jobs: Worker processes (1: in this process). Workers start once
                 and each builds its own Detector with the same configuration.
             chunksize: Documents sent to a worker at a time.
+            render: Optional module-level function applied to each verdict
+                where it was made (in the worker with ``jobs > 1``); its
+                results are yielded instead of verdicts. Use it to serialise
+                output in the workers; it must not raise or return None.
 
         Yields:
-            One verdict per item, in input order; memory stays bounded on
-            arbitrarily long inputs.
+            One verdict (or ``render(verdict)``) per item, in input order;
+            memory stays bounded on arbitrarily long inputs.
         """
         if jobs <= 1:
+            from .batch import error_verdict
+
             for item in items:
-                yield self.check_item(item)
+                try:
+                    v = self.check_item(item)
+                except Exception as exc:  # noqa: BLE001 - as in a worker: one item never stops the batch
+                    v = error_verdict(item, f"batch: check failed: {type(exc).__name__}: {exc}")
+                yield v if render is None else render(v)
             return
         from .batch import parallel_check
 
         yield from parallel_check(self._init_args, items, jobs=jobs, chunksize=chunksize,
-                                  detector=self)
+                                  detector=self, render=render)

@@ -150,7 +150,7 @@ class _Parser:
             parts.append(self.and_())
         if len(parts) == 1:
             return parts[0]
-        return lambda ctx: any(bool(p(ctx)) for p in parts)
+        return _any(parts)
 
     def and_(self) -> Node:
         parts = [self.not_()]
@@ -158,7 +158,7 @@ class _Parser:
             parts.append(self.not_())
         if len(parts) == 1:
             return parts[0]
-        return lambda ctx: all(bool(p(ctx)) for p in parts)
+        return _all(parts)
 
     def not_(self) -> Node:
         if self.take_op("!"):
@@ -176,13 +176,38 @@ class _Parser:
         return lambda ctx: fn(_num(left(ctx)), _num(right(ctx)))
 
     def sum_(self) -> Node:
-        node = self.product()
+        # n-ary: "A + B + C + ..." becomes one node summing signed terms, not a
+        # left-nested chain of closures (long count sums are common in metas).
+        first = self.product()
+        terms: list[tuple[int, Node]] = [(1, first)]
         while True:
             op = self.take_op("+", "-")
             if op is None:
-                return node
-            rhs = self.product()
-            node = _binary(node, rhs, operator.add if op == "+" else operator.sub)
+                break
+            terms.append((1 if op == "+" else -1, self.product()))
+        if len(terms) == 1:
+            return first
+        if all(sign == 1 for sign, _ in terms):
+            nodes = [n for _, n in terms]
+            if len(nodes) == 2:
+                a, b = nodes
+                return lambda ctx: _num(a(ctx)) + _num(b(ctx))
+
+            def total(ctx: Context) -> Any:
+                acc = 0
+                for n in nodes:
+                    acc += _num(n(ctx))
+                return acc
+
+            return total
+
+        def signed_total(ctx: Context) -> Any:
+            acc = 0
+            for sign, n in terms:
+                acc += sign * _num(n(ctx))
+            return acc
+
+        return signed_total
 
     def product(self) -> Node:
         node = self.unary()
@@ -253,6 +278,36 @@ def _num(v: Any) -> float:
     if v is None:
         return 0
     raise ExprError(f"expected a number, got {type(v).__name__}")
+
+
+# Closures for "&&" and "||" (plain loops and 2-operand forms: generator
+# expressions inside any()/all() cost more than the counts they combine).
+def _all(parts: list[Node]) -> Node:
+    if len(parts) == 2:
+        a, b = parts
+        return lambda ctx: bool(a(ctx)) and bool(b(ctx))
+
+    def node(ctx: Context) -> bool:
+        for p in parts:
+            if not p(ctx):
+                return False
+        return True
+
+    return node
+
+
+def _any(parts: list[Node]) -> Node:
+    if len(parts) == 2:
+        a, b = parts
+        return lambda ctx: bool(a(ctx)) or bool(b(ctx))
+
+    def node(ctx: Context) -> bool:
+        for p in parts:
+            if p(ctx):
+                return True
+        return False
+
+    return node
 
 
 def _safe_div(a: float, b: float) -> float:

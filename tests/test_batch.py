@@ -156,3 +156,31 @@ def test_forked_workers_share_a_sqlite_index(tmp_path):
     for i, v in enumerate(out):
         ids = [n.id for n in v.near_duplicates]
         assert ids == (["original"] if i % 2 else []), (i, ids)
+
+
+def _summary(v) -> tuple:
+    """A module-level render function (workers receive it by reference)."""
+    return (v.id, v.action, tuple(sorted(h.rule for h in v.hits)), tuple(v.errors))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_render_runs_on_every_verdict_including_error_verdicts(det, jobs):
+    items = _items(60) + [
+        12345,  # not an item: error verdict made in the worker
+        {"id": "e", "text": "x", "meta": {"callback": lambda: None}},  # unpicklable: error verdict in the parent
+        {"id": "k", "text": "KILL-WORKER 让工作进程崩溃"},  # lost worker: error verdict in the parent
+    ]
+    if jobs == 1:
+        items = items[:-2]  # in-process, these two are not batch failures
+    plain = [_summary(v) for v in det.check_many(items, jobs=1)] if jobs == 1 else None
+    got = list(det.check_many(items, jobs=jobs, chunksize=5, render=_summary))
+    assert [g[0] for g in got[:60]] == [f"d{i}" for i in range(60)]
+    assert all(isinstance(g, tuple) for g in got)
+    if plain is not None:
+        assert got == plain
+    assert got[60][3] and "check failed" in got[60][3][0]
+    if jobs == 2:
+        assert got[61][0] == "e" and "cannot be sent" in got[61][3][0]
+        assert got[62][0] == "k" and "worker process died" in got[62][3][0]
+    seq = [_summary(v) for v in det.check_many(_items(60), jobs=1)]
+    assert got[:60] == seq

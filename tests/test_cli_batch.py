@@ -112,3 +112,19 @@ def test_no_progress_bar_and_no_crash_without_tqdm(corpus, tmp_path):
     assert code == 0, err[-2000:]
     assert b"doc/s" not in err
     assert len(_records(out)) == 4000
+
+
+def test_jsonl_lines_made_in_workers_equal_records_made_in_the_parent():
+    from detector import Config, Detector
+    from detector.output import Result
+    from detector.output.json import dumps, record, verdict_line, with_source
+
+    det = Detector(config=Config(), load_entrypoints=False)
+    texts = ["小编导语:今天为大家带来一篇文章。\n小编总结:以上就是全部内容。", "普通的一段话。", "",
+             "联系电话 139-1234-5678 加微信 abc12345", '引号"与\\反斜杠\t和控制字符\x01']
+    for i, t in enumerate(texts):
+        v = det.check(text=t, id=f"id-{i}")
+        for source, line in (("a.jsonl", 3), ("目录/文件.txt", 0), ('we"ird\\.jsonl', 12)):
+            action, body = verdict_line(v)
+            assert action == v.action
+            assert with_source(body, source, line) == dumps(record(Result(source, v, line)))

@@ -104,6 +104,12 @@ def test_bad_spec(redis_url):
         open_index(redis_url.rsplit("/", 1)[0] + "/notanumber")
 
 
+@pytest.mark.parametrize("bad", ["-1", "abc", "99999"])
+def test_bad_cooldown_in_spec(redis_url, bad):
+    with pytest.raises(IndexError_, match="cooldown"):
+        open_index(f"{redis_url}?prefix=x&cooldown={bad}")
+
+
 def test_unreachable_server_is_a_clear_error():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -177,13 +183,16 @@ def test_redis_restarted_under_a_running_index(tmp_path, redis_url, persist):
         port = s.getsockname()[1]
     proc = _start_redis(port, tmp_path, persist)
     try:
-        idx = open_index(f"redis://127.0.0.1:{port}/0?prefix=restart")
+        idx = open_index(f"redis://127.0.0.1:{port}/0?prefix=restart&cooldown=0.3")
         text = make_text(1)
         assert idx.add("a", text, label="spam")
         _stop(proc)
-        with pytest.raises(IndexError_, match="unreachable"):
+        with pytest.raises(IndexError_, match="unreachable: "):
             idx.query(text)                              # server down: clear error
+        with pytest.raises(IndexError_, match="next attempt in"):
+            idx.query(text)                              # within the cooldown: fails fast
         proc = _start_redis(port, tmp_path, persist)
+        time.sleep(0.35)                                 # the cooldown is over: it tries again
         if persist:
             assert idx.query(text)[0].id == "a"          # reconnected, data intact
             assert idx.add("b", make_text(2))

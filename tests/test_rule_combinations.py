@@ -75,3 +75,27 @@ def test_government_portal_and_forum_furniture_stay_allowed(det):
         v = det.check(text=text)
         assert v.action == "allow", [(h.rule, h.weight) for h in v.hits]
         assert not {"ZH_CHROME_COMBO_TWO", "ZH_CHROME_COMBO_THREE"} & set(_rules(v))
+
+
+def test_skipping_unmatched_metas_changes_no_result(det, shared_data):
+    # Metas whose inputs all failed to match take the value computed once at
+    # load time; evaluating every meta in full must give the same results.
+    import json
+
+    from detector.ingest import make_document
+
+    ruleset = next(c for c in det.checks_for(det.config.profile(None)) if c.name == "rules")
+    assert ruleset._fixed, "no meta was precomputed"
+    rows = [json.loads(line) for line in open(shared_data / "zh-pages-dev/pages.jsonl", encoding="utf-8")]
+    texts = [r["text"] for r in rows] + ["", "Lorem ipsum", "一、\n二、\n三、"]
+    fixed = ruleset._fixed
+    try:
+        for t in texts:
+            ruleset._fixed = fixed
+            fast = ruleset.evaluate(make_document(text=t))
+            ruleset._fixed = {}
+            full = ruleset.evaluate(make_document(text=t))
+            assert {k: (v.count, v.value) for k, v in fast.items()} == \
+                {k: (v.count, v.value) for k, v in full.items()}
+    finally:
+        ruleset._fixed = fixed

@@ -34,6 +34,9 @@ class Ctx:
     ("A_X / B_X", {"A_X": 3}, 0.0),  # division by zero is 0, never an error
     ("-A_X < 0", {"A_X": 1}, True),
     ("2.5 > 2", {}, True),
+    ("A_X - B_X + C_X", {"A_X": 5, "B_X": 2, "C_X": 1}, 4),
+    ("A_X + B_X * 2 - C_X / 2", {"A_X": 1, "B_X": 3, "C_X": 4}, 5.0),
+    ("A_X + B_X + C_X + D_X + E_X", {"B_X": 1, "E_X": 2}, 3),
 ])
 def test_evaluation(src, counts, expected):
     assert parse(src).evaluate(Ctx(counts)) == expected

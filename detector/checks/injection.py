@@ -459,16 +459,19 @@ class InjectionCheck(Check):
         if not asks and _rx.search(self.p.question_mark, s, doc) is None:
             return None
         tb = _bigrams(_rx.findall(self.p.han_bigram_chars, s, doc)) - _FUNCTION_BIGRAMS
-        if len(tb) < 5 or sum(map(str.isalnum, body[:20_000])) < 300:
+        if len(tb) < 5:
             return None
-        bb = _bigrams(_rx.findall(self.p.han_bigram_chars, body[:20_000], doc))
-        shared = sorted(tb & bb)
+        body = body[:20_000]
+        # A Han bigram occurs in the body exactly when it is a substring of it
+        # (both characters are Han), so a substring test per title bigram
+        # replaces building the body's bigram set.
+        shared = sorted(b for b in tb if b in body)
         words = {w.lower() for w in _rx.findall(self.p.latin_word, s, doc)}
-        body_low = body[:20_000].lower()
+        body_low = body.lower() if words else ""
         shared_words = sorted(w for w in words if w in body_low)
         terms = len(tb) + len(words)
         overlap = (len(shared) + len(shared_words)) / terms
-        if overlap > 0.15:
+        if overlap > 0.15 or sum(map(str.isalnum, body)) < 300:
             return None
         w = self.rule("STUFF_QUERY_TITLE_MISMATCH").weight
         if overlap <= 0.1 and terms >= 10:

@@ -87,8 +87,11 @@ _TONE_BASE = {c: _split_tone(c)[0] for c in _TONED}
 _TONE_NUM = {c: _split_tone(c)[1] for c in _TONED}
 
 
+_STRIP_TONES = str.maketrans(_TONE_BASE)
+
+
 def _strip_tone(py: str) -> str:
-    return "".join(_TONE_BASE.get(c, c) for c in py)
+    return py.translate(_STRIP_TONES)
 
 
 def _tone3(py: str) -> str:
@@ -104,6 +107,23 @@ def _tone3(py: str) -> str:
 
 @cache
 def _dict() -> dict[int, str]:
+    """pypinyin's character → readings table.
+
+    Importing ``pypinyin.pinyin_dict`` runs the package's ``__init__``, which
+    also loads its 2.5 MB phrase dictionary (unused here): reading the
+    table's JSON file directly halves the start-up cost. Falls back to the
+    import if the package lays its data out differently.
+    """
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("pypinyin")
+    for where in (spec.submodule_search_locations or []) if spec is not None else []:
+        path = Path(where) / "pinyin_dict.json"
+        if path.is_file():
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            return {int(k): v for k, v in raw.items()}
     from pypinyin.pinyin_dict import pinyin_dict
 
     return pinyin_dict

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .._version import __version__
+from ..verdict import Verdict
 from . import Result
 
 
@@ -26,6 +27,24 @@ def record(result: Result) -> dict[str, Any]:
     if result.line_offset:
         d["source_line"] = result.line_offset
     return d
+
+
+def verdict_line(verdict: Verdict) -> tuple[str, str]:
+    """``(action, JSON of the verdict)``: the part of a JSONL record a batch worker can make.
+
+    The record is completed with :func:`with_source` in the parent, which
+    knows where the document came from; the result is the same text as
+    ``dumps(record(result))``.
+    """
+    return verdict.action, dumps(verdict.to_dict())
+
+
+def with_source(line: str, source: str, line_offset: int | None) -> str:
+    """Append ``source`` (and ``source_line``) to a JSON object made by :func:`verdict_line`."""
+    tail = ',"source":' + dumps(source)
+    if line_offset:
+        tail += ',"source_line":' + dumps(line_offset)
+    return line[:-1] + tail + "}"
 
 
 def dumps(obj: Any) -> str:
