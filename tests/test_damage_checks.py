@@ -363,3 +363,34 @@ def test_any_text_gets_a_verdict(detector, text):
     v = detector.check(text=text)
     assert v.hit("PLUGIN_CHECK_FAILED") is None, v.errors
     _assert_evidence_indexes_text(v, text)
+
+
+def test_mojibake_scan_cut_by_its_deadline_marks_the_verdict_partial(detector, monkeypatch):
+    # A long GBK-read-as-Latin-1 page: with time left, a round trip confirms it...
+    text = "\n".join("今天天气很好,我们一起去公园散步,看见很多人在锻炼身体。".encode("gbk").decode("latin-1")
+                     for _ in range(40))
+    v = detector.check(text=text)
+    assert v.hit("ENC_MOJIBAKE_GBK_AS_LATIN1") is not None and not v.truncated
+    # ...and when the scan's time is up before it starts, the verdict must say
+    # it is partial instead of looking clean.
+    from detector.checks import mojibake as check_mod
+
+    monkeypatch.setattr(check_mod, "SCAN_SECONDS", -1.0)
+    v = detector.check(text=text)
+    assert v.hit("ENC_MOJIBAKE_GBK_AS_LATIN1") is None
+    assert v.truncated
+    limit = v.hit("LIMIT_TIME_BUDGET")
+    assert limit is not None and "encoding(partial)" in limit.details["skipped"]
+
+
+def test_latin1_windows_are_tried_before_han_windows():
+    # A page read as Latin-1 is confirmed by its cheap Latin-1 windows alone:
+    # enough Han are recovered before any Han window is tried.
+    from detector.damage import mojibake
+
+    text = "\n".join("关于进一步加强城市交通管理的通知。".encode("gbk").decode("latin-1") for _ in range(30))
+    cls = mojibake.classify(text, mojibake.script_table())
+    reps = mojibake.find_mojibake(text, cls, enough_han=20)
+    assert reps and {r.family for r in reps} == {"gbk_as_latin1"}
+    assert reps[0].start == 0 and reps[0].repaired == "关于进一步加强城市交通管理的通知"
+    assert reps[-1].end < len(text) // 2  # it stopped early

@@ -28,6 +28,7 @@ from detector import hookimpl
 from detector.check import Check, RuleInfo
 from detector.damage import mojibake
 from detector.document import Document
+from detector.limits import BUDGET_NOTE
 from detector.verdict import Evidence, Hit
 
 from ._damage_common import text_classes
@@ -180,10 +181,20 @@ class EncodingCheck(Check):
         deadline = time.monotonic() + SCAN_SECONDS
         if doc.deadline is not None:
             deadline = min(deadline, doc.deadline)
-        for rep in mojibake.find_mojibake(text, cls, deadline=deadline):
+        cut: list[str] = []
+
+        def out_of_time() -> None:
+            # The verdict must say it is partial: a scan cut short can miss
+            # damage (the limits check turns this note into LIMIT_TIME_BUDGET
+            # and the engine marks the verdict truncated).
+            if not cut:
+                cut.append("encoding")
+                doc.notes.append((BUDGET_NOTE, "encoding(partial)"))
+
+        for rep in mojibake.find_mojibake(text, cls, deadline=deadline, on_deadline=out_of_time):
             by_rule.setdefault(_FAMILY_RULE[rep.family], []).append(rep)
         covered = [(r.start, r.end) for reps in by_rule.values() for r in reps]
-        for start, end, fixed in mojibake.latin_mojibake(text, cls, deadline=deadline):
+        for start, end, fixed in mojibake.latin_mojibake(text, cls, deadline=deadline, on_deadline=out_of_time):
             if any(a < end and start < b for a, b in covered):
                 continue
             han = sum(1 for c in fixed if "\u4e00" <= c <= "\u9fff")
