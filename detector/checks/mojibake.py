@@ -14,6 +14,11 @@ threshold); short repairs count less because short look-alikes are likelier.
 
 Undecodable *bytes* are reported by the core (``ENC_UNDECODABLE_BYTES``);
 this check reports U+FFFD only when the text arrived already holding them.
+
+Characters a narrow charset could not hold become "?": runs of them
+(``ENC_QMARK_SUBSTITUTION``) and, since many pages use the ASCII "?" as their
+question mark, single ones only where the clause before asks nothing and
+three or more are found (``ENC_QMARK_SINGLE``; a ``str.count`` gate first).
 """
 
 from __future__ import annotations
