@@ -17,8 +17,9 @@ this check reports U+FFFD only when the text arrived already holding them.
 
 Characters a narrow charset could not hold become "?": runs of them
 (``ENC_QMARK_SUBSTITUTION``) and, since many pages use the ASCII "?" as their
-question mark, single ones only where the clause before asks nothing and
-three or more are found (``ENC_QMARK_SINGLE``; a ``str.count`` gate first).
+question mark, single ones only where the clause before asks nothing, two or
+more share a line and three or more are found (``ENC_QMARK_SINGLE``; a
+``str.count`` gate first).
 """
 
 from __future__ import annotations
@@ -269,7 +270,16 @@ class EncodingCheck(Check):
                        details={"count": n, "runs": len(runs)})
 
     def _single_qmarks(self, text: str) -> Iterable[Hit]:
-        spans = mojibake.find_single_qmarks(text)
+        found = mojibake.find_single_qmarks(text)
+        if len(found) < _SINGLE_QMARK_MIN:
+            return
+        # Lost separators come several to a line (摘?要?, 关键词?甲?乙?丙); a rare
+        # character lost in a name comes alone on its line, as on gateway pages
+        # of legitimate portals, and does not count.
+        per_line: dict[int, list[tuple[int, int]]] = {}
+        for a, b in found:
+            per_line.setdefault(text.rfind("\n", 0, a), []).append((a, b))
+        spans = [sp for line in per_line.values() if len(line) >= 2 for sp in line]
         if len(spans) < _SINGLE_QMARK_MIN:
             return
         # Clean articles show at most two (a lost middle dot in "生活?读书?新知"):
