@@ -26,7 +26,13 @@ from typing import Any
 
 import regex
 
-from .document import DecodeInfo, Document, Link
+from .document import DecodeInfo, Document, Link, StashKey
+
+#: Note kind for NUL characters replaced in ``text=`` input (value: the count).
+NUL_NOTE = "nul"
+
+#: ``doc.stash`` key: offsets of the NUL characters replaced by U+FFFD.
+NUL_POSITIONS: StashKey[list[int]] = StashKey()
 
 #: Elements whose content is never visible text.
 SKIP_TAGS = frozenset(
@@ -375,9 +381,22 @@ def make_document(
     else:
         if not isinstance(text, str):
             raise TypeError("text= must be str")
-        if "\x00" in text:
+        nuls = text.count("\x00") if "\x00" in text else 0
+        if nuls:
+            # NUL is not text (and breaks C libraries and terminals): it becomes
+            # U+FFFD, offsets unchanged. Its positions are kept so the U+FFFD
+            # it leaves is not mistaken for a decoding error, and a note makes
+            # the limits check report it.
+            positions: list[int] = []
+            i = text.find("\x00")
+            while i >= 0:
+                positions.append(i)
+                i = text.find("\x00", i + 1)
             text = text.replace("\x00", "\ufffd")
+            notes.append((NUL_NOTE, str(nuls)))
         doc = Document(text=text, title=title, url=url, site=site, id=id,
                        meta=dict(meta or {}), decode=decode)
+        if nuls:
+            doc.stash[NUL_POSITIONS] = positions
     doc.notes.extend(notes)
     return doc

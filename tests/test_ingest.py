@@ -95,6 +95,19 @@ def test_exactly_one_input_required():
 def test_nul_in_text_is_replaced_not_kept():
     doc = make_document(text="a\x00b")
     assert doc.text == "a\ufffdb"
+    assert ("nul", "1") in doc.notes
+
+
+def test_nul_characters_are_reported_and_not_taken_for_decoding_errors(detector):
+    v = detector.check(text="正文\x00\x00\x00\x00结尾")
+    assert v.hit("ENC_REPLACEMENT_CHARS") is None
+    nul = v.hit("LIMIT_NUL_CHARS")
+    assert nul is not None and nul.details == {"count": 4, "offsets": [2, 3, 4, 5]}
+    # Real U+FFFD next to a NUL still counts, without the NUL's offset.
+    v = detector.check(text="x\ufffd\ufffd\x00\ufffd\ufffdy")
+    rep = v.hit("ENC_REPLACEMENT_CHARS")
+    assert rep is not None and rep.details["count"] == 4
+    assert [(e.start, e.end) for e in rep.evidence] == [(1, 3), (4, 6)]
 
 
 def test_binary_input_is_noted():

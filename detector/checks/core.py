@@ -31,6 +31,10 @@ RULES = (
     RuleInfo("ENC_UNDECODABLE_BYTES", "encoding", 1.0,
              "字节无法按任何编码完整解码,已替换为 U+FFFD",
              "Bytes could not be fully decoded in any encoding; replaced with U+FFFD", source="check:limits"),
+    RuleInfo("LIMIT_NUL_CHARS", "limits", 0.5,
+             "文本含有 NUL 控制字符(已替换为 U+FFFD 后检查)",
+             "Text contains NUL control characters (checked with U+FFFD in their place)",
+             source="check:limits"),
     RuleInfo("LIMIT_EMPTY", "limits", 0.0, "文档没有可见文本", "Document has no visible text",
              source="check:limits"),
 )
@@ -62,6 +66,13 @@ class LimitsCheck(Check):
             yield self.hit("LIMIT_REGEX_TIMEOUT", details={"rules": sorted(set(kinds["regex_timeout"]))})
         if "binary" in kinds:
             yield self.hit("LIMIT_BINARY_INPUT")
+        if "nul" in kinds:
+            # No evidence spans: the text at those offsets is U+FFFD, not what
+            # the caller sent; the offsets are in the details.
+            from detector.ingest import NUL_POSITIONS
+
+            where = doc.stash.get(NUL_POSITIONS) or []
+            yield self.hit("LIMIT_NUL_CHARS", details={"count": int(kinds["nul"][0]), "offsets": where[:10]})
         if doc.decode is not None and doc.decode.errors:
             ev = []
             start = doc.text.find("\ufffd")

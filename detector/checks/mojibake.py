@@ -34,6 +34,7 @@ from detector import hookimpl
 from detector.check import Check, RuleInfo
 from detector.damage import mojibake
 from detector.document import Document
+from detector.ingest import NUL_POSITIONS
 from detector.limits import BUDGET_NOTE
 from detector.verdict import Evidence, Hit
 
@@ -264,6 +265,15 @@ class EncodingCheck(Check):
         if n < 3:
             return
         runs = mojibake.fffd_runs(text)
+        nuls = doc.stash.get(NUL_POSITIONS)
+        if nuls:
+            # U+FFFD standing in for NUL characters is not a decoding error
+            # (the limits check reports the NULs): leave those positions out.
+            gone = set(nuls)
+            runs = _runs_without(runs, gone)
+            n -= len(gone)
+            if n < 3:
+                return
         weight = 5.0 if n >= 20 else (3.5 if n >= 8 else self.rule("ENC_REPLACEMENT_CHARS").weight)
         yield self.hit("ENC_REPLACEMENT_CHARS",
                        [Evidence(a, b, text[a:b]) for a, b in runs[:MAX_EVIDENCE]], weight=weight,
@@ -302,6 +312,21 @@ class EncodingCheck(Check):
         yield self.hit("ENC_QMARK_SUBSTITUTION",
                        [Evidence(a, b, text[a:b]) for a, b in spans[:MAX_EVIDENCE]], weight=weight,
                        details={"count": len(spans)})
+
+
+def _runs_without(runs: list[tuple[int, int]], gone: set[int]) -> list[tuple[int, int]]:
+    """``runs`` with the offsets in ``gone`` cut out (runs split around them)."""
+    out: list[tuple[int, int]] = []
+    for a, b in runs:
+        start = None
+        for i in range(a, b + 1):
+            inside = i < b and i not in gone
+            if inside and start is None:
+                start = i
+            elif not inside and start is not None:
+                out.append((start, i))
+                start = None
+    return out
 
 
 @hookimpl
