@@ -60,6 +60,7 @@ DEFAULT_GROUP_CAPS: dict[str, float] = {
     "invisible": 3.0,
     "spin": 6.0,
     "chrome": 6.0,
+    "filler": 4.0,
     "limits": 2.0,
     "plugin": 0.0,
 }

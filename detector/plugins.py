@@ -43,6 +43,8 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "detector.checks.contact",
     "detector.checks.stuffing",
     "detector.checks.injection",
+    "detector.checks.filler",
+    "detector.checks.seo_title",
 )
 
 ENTRY_POINT_GROUP = "spamdetect"

@@ -27,6 +27,7 @@ from typing import Any
 GROUPS: tuple[str, ...] = (
     "template",
     "stuffing",
+    "filler",
     "contact",
     "chrome",
     "spin",

@@ -135,6 +135,44 @@ def test_question_marks_for_unencodable_characters(detector):
     assert detector.check(text="这是真的吗??是的,我也不信??我们走吧").hit("ENC_QMARK_SUBSTITUTION") is None
 
 
+def test_single_question_marks_for_lost_spaces_and_dots(detector):
+    # An abstract header whose ideographic spaces did not survive a narrow charset.
+    page = "王小明\n摘　要　本文讨论方言词的读音。\n关键词　方言　读音　规范\n正文从这里开始。"
+    # (A converter that only maps Han turns each U+3000 into "?".)
+    saved = page.replace("\u3000", "?")
+    assert saved.count("?") == 5
+    v = detector.check(text=saved)
+    hit = v.hit("ENC_QMARK_SINGLE")
+    assert hit is not None and hit.group == "encoding" and hit.weight == 5.0
+    assert hit.details["count"] == 5
+    assert all(saved[e.start:e.end] == "?" for e in hit.evidence)
+    # Three is damage but weaker; two (a lost middle dot in a book title) is not reported.
+    three = "摘?要?本文讨论读音。关键词?方言"
+    assert detector.check(text=three).hit("ENC_QMARK_SINGLE").weight < 5.0
+    assert detector.check(text="生活?读书?新知三联书店出版。").hit("ENC_QMARK_SINGLE") is None
+    # A rare character lost in a name, once per line (a portal's Big5 gateway), is not counted.
+    names = "旅游专员区?智表示欢迎旅客。\n委员会主席陈?华出席会议。\n发言人李?明介绍了安排。\n"
+    assert detector.check(text=names).hit("ENC_QMARK_SINGLE") is None
+
+
+def test_single_question_marks_on_hostile_input(detector):
+    text = "中?文" * 60000
+    hit = detector.check(text=text).hit("ENC_QMARK_SINGLE")
+    assert hit is not None and hit.details["count"] == 64
+
+
+@pytest.mark.parametrize("text", [
+    # ASCII question marks with a question word in the clause are questions.
+    "这是什么?是书。你去不去?我去。有没有人?没有。真的吗?真的。他是谁?老王。",
+    "怎么办?先冷静。为何如此?原因很多。是否需要?需要。能去哪?去北京。",
+    "中国最流行的是什么主义?答:犬儒主义。钱在哪里?在银行。",
+    # Fullwidth question marks are never substitutions.
+    "原因是？因为下雨。结果是？大家都没来。后来呢？散了。方法是？多练习。",
+])
+def test_single_question_marks_that_ask(detector, text):
+    assert detector.check(text=text).hit("ENC_QMARK_SINGLE") is None
+
+
 @pytest.mark.parametrize("text", [
     SENT, TRAD, SENT + TRAD,
     "今日は天気がいいので、公園をゆっくり散歩しました。とても楽しかったです。",

@@ -99,3 +99,63 @@ def test_skipping_unmatched_metas_changes_no_result(det, shared_data):
                 {k: (v.count, v.value) for k, v in full.items()}
     finally:
         ruleset._fixed = fixed
+
+
+# ---------------------------------------------------------------------------
+# repost evidence, flattened credits, widget stacks, filtered-word masks
+
+
+def test_outlet_notice_on_a_converter_farm_page_reaches_review(det):
+    # Traditional text: evidence must still index the original characters.
+    text = ("某遊戲公司程式設計師分享:從單人玩法到社交玩法\n\n語言: CN / TW / HK\n\n"
+            "【某某網專稿,未經授權不得轉載!】\n\n某某網報道/這家公司上線了五款遊戲,每一款都很成功。")
+    v = det.check(text=text)
+    hits = _rules(v)
+    assert {"ZH_CHROME_REPOST_ON_FARM_PAGE", "ZH_CHROME_EXCLUSIVE_NOTICE", "ZH_CHROME_COMBO_TWO"} <= set(hits)
+    assert v.score >= 5.0
+    spans = {text[e.start:e.end] for e in hits["ZH_CHROME_REPOST_ON_FARM_PAGE"].evidence}
+    assert any("專稿" in s for s in spans) and any("CN / TW" in s for s in spans)
+
+
+def test_outlet_notice_on_its_own_portal_stays_allowed(det):
+    text = ("当前位置:首页 > 游戏 > 行业\n阅读:1024\n【某某网专稿,未经授权不得转载!】\n"
+            "原标题:某公司发布新游戏\n这家公司上线了五款游戏,每一款都很成功。")
+    v = det.check(text=text)
+    assert "ZH_CHROME_REPOST_ON_FARM_PAGE" not in _rules(v)
+    assert v.score < 5.0
+
+
+def test_bot_repost_with_glued_credit_block_in_a_forum_reaches_review(det):
+    text = ("找回密码\n查看: 88|回复: 0\n[复制链接]\n机器人 发表于 2023-01-01 | 显示全部楼层 |阅读模式\n\n"
+            "原标题:如何做好项目管理作者 | 张三 责编 | 王小丽出品 | 某某科技(ID:mouketech)项目管理并不难。")
+    v = det.check(text=text)
+    hits = _rules(v)
+    assert "ZH_CHROME_FLATTENED_CREDIT" in hits and v.score >= 5.0
+
+
+def test_forum_repost_with_credit_lines_kept_apart_stays_allowed(det):
+    text = ("找回密码\n查看: 88|回复: 3\n[复制链接]\n网友 发表于 2023-01-01 | 显示全部楼层 |阅读模式\n\n"
+            "原标题:如何做好项目管理\n作者 | 张三\n责编 | 王小丽\n项目管理并不难,关键在于沟通。")
+    v = det.check(text=text)
+    assert "ZH_CHROME_FLATTENED_CREDIT" not in _rules(v)
+    assert v.score < 5.0
+
+
+def test_empty_widget_stack_after_a_short_repost(det):
+    text = "某银行调整账单通知规则\n某银行发布公告,将调整账单通知规则,具体如下。\n评论加载中\n相关文章\n月点击排行\n"
+    v = det.check(text=text)
+    assert "ZH_CHROME_WIDGET_STACK" in _rules(v) and v.score >= 5.0
+
+
+def test_two_filtered_word_masks_reach_review_but_names_do_not(det):
+    masked = "新版大逃*模式上线,老玩家更爱经典的大逃*玩法。射击手感也做了调整。"
+    v = det.check(text=masked)
+    assert {"ZH_MASK_FILTERED_WORD", "ZH_MASK_STAR_IN_WORD"} <= set(_rules(v)) and v.score >= 5.0
+    names = "被告人王*明于2020年5月到案,同案人李*佳未到案,张*华另案处理。"
+    assert "ZH_MASK_FILTERED_WORD" not in _rules(det.check(text=names))
+
+
+def test_markdown_bold_in_chinese_is_not_masking(det):
+    text = "## 更新说明\n这是**最新**功能,也是**最好**的版本,**请升级**。\n*注意*:升级前请备份。"
+    hits = _rules(det.check(text=text))
+    assert not any(r.startswith("ZH_MASK_") for r in hits)

@@ -237,8 +237,27 @@ def test_word_spliced_in_doubled_again_and_again(det):
             "再拌上一些腐熟的羊粪花盆花盆。番茄苗要选茎秆粗壮的,移栽时花盆花盆埋深一点能多发根。" + _body(6))
     hits, _ = _hits(det, text)
     h = hits["STUFF_DOUBLED_TOKEN"]
-    assert h.details == {"token": "花盆", "count": 3}
+    assert h.details == {"token": "花盆", "count": 3, "in_prose": 2}
     assert [e.text for e in h.evidence] == ["花盆花盆"] * 3
+    assert h.weight == 3.0
+
+
+def test_word_spliced_in_doubled_four_times_inside_prose_weighs_most(det):
+    text = ("阳台种菜小记\n春天是播种的好时节,阳台上的花盆花盆终于派上了用场。我先把旧土倒出来晒了两天,"
+            "再拌上花盆花盆腐熟的羊粪。番茄苗要选花盆花盆茎秆粗壮的,移栽时花盆花盆埋深一点能多发根。" + _body(6))
+    hits, _ = _hits(det, text)
+    h = hits["STUFF_DOUBLED_TOKEN"]
+    assert h.details == {"token": "花盆", "count": 4, "in_prose": 4}
+    assert h.weight == 5.0
+
+
+def test_doubled_button_labels_on_their_own_lines_weigh_less(det):
+    # A list page whose "favourite" buttons print their label twice (icon text + text).
+    item = "某地举办读书节活动\n收藏收藏\n"
+    hits, _ = _hits(det, item * 4 + _body(6))
+    h = hits["STUFF_DOUBLED_TOKEN"]
+    assert h.details["in_prose"] == 0
+    assert h.weight < 5.0
 
 
 @pytest.mark.parametrize(

@@ -416,9 +416,13 @@ class InjectionCheck(Check):
         word, spans = max(where.items(), key=lambda kv: len(kv[1]))
         if len(spans) < 3:
             return None
+        # Spliced into running prose (Han right after the pair: "产地是马力马力青岛"),
+        # not a doubled UI label on its own line ("收藏收藏").
+        in_prose = sum(1 for _, b in spans if b < len(t) and "\u4e00" <= t[b] <= "\u9fff")
         w = self.rule("STUFF_DOUBLED_TOKEN").weight + (1.0 if len(spans) >= 4 else 0.0)
+        w += 1.0 if in_prose >= 4 else 0.0
         return self.hit("STUFF_DOUBLED_TOKEN", [v.evidence(a, b) for a, b in spans[:10]], weight=w,
-                        details={"token": word, "count": len(spans)})
+                        details={"token": word, "count": len(spans), "in_prose": in_prose})
 
     # -- query title over an unrelated body ---------------------------------------------
     def _title_mismatch(self, doc: Document, v: View) -> Hit | None:

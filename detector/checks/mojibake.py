@@ -14,6 +14,12 @@ threshold); short repairs count less because short look-alikes are likelier.
 
 Undecodable *bytes* are reported by the core (``ENC_UNDECODABLE_BYTES``);
 this check reports U+FFFD only when the text arrived already holding them.
+
+Characters a narrow charset could not hold become "?": runs of them
+(``ENC_QMARK_SUBSTITUTION``) and, since many pages use the ASCII "?" as their
+question mark, single ones only where the clause before asks nothing, two or
+more share a line and three or more are found (``ENC_QMARK_SINGLE``; a
+``str.count`` gate first).
 """
 
 from __future__ import annotations
@@ -81,6 +87,12 @@ RULES = (
              "无法编码的汉字被替换成“?”(如繁体字存成 GB2312 后的“景??票”)",
              "Characters that could not be encoded were replaced by '?' inside Han text",
              source=_SRC),
+    RuleInfo("ENC_QMARK_SINGLE", "encoding", 5.0,
+             "多处单个“?”夹在汉字之间而前文并无疑问(如“摘?要”“关键词?普通话?语言”):"
+             "全角空格、间隔号或生僻字在转存为窄字符集时变成了“?”",
+             "Several single '?' between Han where nothing is asked (摘?要, 关键词?普通话?语言): "
+             "ideographic spaces, middle dots or rare characters turned into '?' when the page "
+             "was saved in a narrower charset", source=_SRC),
 )
 
 _FAMILY_RULE = {
@@ -102,6 +114,9 @@ def _repair_weight(han: int, full: float) -> float:
         return round(full * 0.7, 2)
     return round(full * 0.4, 2)
 
+
+#: Single "?" between Han, with no question asked, needed for ENC_QMARK_SINGLE.
+_SINGLE_QMARK_MIN = 3
 
 #: "?" then pinyin and a closing parenthesis: a ruby base lost to "?".
 _ORPHAN_HINT = regex.compile(r"\?[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\)")
@@ -162,6 +177,8 @@ class EncodingCheck(Check):
         if not text or any(kind == "binary" for kind, _ in doc.notes):
             # Binary input is reported by the limits check; its "text" is noise.
             return
+        if text.count("?") >= _SINGLE_QMARK_MIN:
+            yield from self._single_qmarks(text)
         cls = text_classes(doc)
         if _fast_clean(text, cls):
             return
@@ -261,6 +278,27 @@ class EncodingCheck(Check):
         yield self.hit("ENC_REPLACEMENT_CHARS",
                        [Evidence(a, b, text[a:b]) for a, b in runs[:MAX_EVIDENCE]], weight=weight,
                        details={"count": n, "runs": len(runs)})
+
+    def _single_qmarks(self, text: str) -> Iterable[Hit]:
+        found = mojibake.find_single_qmarks(text)
+        if len(found) < _SINGLE_QMARK_MIN:
+            return
+        # Lost separators come several to a line (摘?要?, 关键词?甲?乙?丙); a rare
+        # character lost in a name comes alone on its line, as on gateway pages
+        # of legitimate portals, and does not count.
+        per_line: dict[int, list[tuple[int, int]]] = {}
+        for a, b in found:
+            per_line.setdefault(text.rfind("\n", 0, a), []).append((a, b))
+        spans = [sp for line in per_line.values() if len(line) >= 2 for sp in line]
+        if len(spans) < _SINGLE_QMARK_MIN:
+            return
+        # Clean articles show at most two (a lost middle dot in "生活?读书?新知"):
+        # three is damage, four or more is a page saved through a lossy charset.
+        full = self.rule("ENC_QMARK_SINGLE").weight
+        weight = full if len(spans) >= _SINGLE_QMARK_MIN + 1 else round(full * 0.6, 2)
+        yield self.hit("ENC_QMARK_SINGLE",
+                       [Evidence(a, b, text[a:b]) for a, b in spans[:MAX_EVIDENCE]], weight=weight,
+                       details={"count": len(spans)})
 
     def _qmarks(self, doc: Document, text: str, cls: np.ndarray) -> Iterable[Hit]:
         spans = mojibake.find_qmark_substitutions(text, cls)

@@ -871,3 +871,53 @@ def find_qmark_substitutions(text: str, cls: np.ndarray | None = None) -> list[t
     if "??" not in text:
         return []
     return [(m.start(), m.end()) for m in _QMARK_RE.finditer(text, timeout=1.0)]
+
+
+#: A clause holding one of these reads as a question ("是否", "有没有", "还是").
+_QUESTION_WORDS = regex.compile(
+    r"[吗嗎呢么麼吧啊呀哪谁誰啥何几幾否嘛难難怎什]|不是|没有|沒有|还是|還是|多少|(\p{Han})[不没沒]\1"
+)
+#: One ASCII "?" after Han and before Han or an opening quote/bracket.
+_SINGLE_QMARK_RE = regex.compile(
+    rf"(?<=[{charsets.HAN_CLASS}])(?<!\?)\?(?![?])(?=[{charsets.HAN_CLASS}《“「『（(])"
+)
+#: Spans collected at most (callers need a handful).
+_SINGLE_QMARK_CAP = 64
+#: Clause boundaries: where the clause before a "?" starts.
+_CLAUSE_BREAK = frozenset("\n\r,，。.!！?？;；:：、()（）“”「」《》 \t\u3000")
+
+
+def find_single_qmarks(text: str) -> list[tuple[int, int]]:
+    """Single ASCII "?" inside Han text where no question is asked.
+
+    A character the target encoding lacked (an ideographic space, a middle
+    dot, a rare Han) becomes one "?" when a page is saved in a narrower
+    charset: ``摘?要``, ``关键词?普通话?语言``. Many pages use ASCII
+    punctuation, so a "?" between Han is usually a question mark; one counts
+    here only when the clause before it (back to the previous punctuation,
+    at most 24 characters) holds no question word (吗, 呢, 什么, 怎, 哪, 是否,
+    还是, A不A …). Callers should still require several.
+
+    Examples:
+        >>> find_single_qmarks("摘?要?本文讨论审音。关键词?普通话?语言")
+        [(1, 2), (3, 4), (14, 15), (18, 19)]
+        >>> find_single_qmarks("你去不去?我去。这是什么?是书。真的吗?真的")
+        []
+    """
+    if text.count("?") < 2:
+        return []
+    out = []
+    for n, m in enumerate(_SINGLE_QMARK_RE.finditer(text, timeout=1.0)):
+        if n >= 16 * _SINGLE_QMARK_CAP:
+            break  # thousands of real questions: the answer is already clear
+        i = m.start()
+        j = i
+        lo = max(0, i - 24)
+        while j > lo and text[j - 1] not in _CLAUSE_BREAK:
+            j -= 1
+        if _QUESTION_WORDS.search(text, j, i, timeout=1.0):
+            continue
+        out.append((i, i + 1))
+        if len(out) >= _SINGLE_QMARK_CAP:
+            break  # enough to decide; hostile input full of "?" stops here
+    return out
