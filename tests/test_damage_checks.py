@@ -465,3 +465,16 @@ def test_latin1_windows_are_tried_before_han_windows():
     assert reps and {r.family for r in reps} == {"gbk_as_latin1"}
     assert reps[0].start == 0 and reps[0].repaired == "关于进一步加强城市交通管理的通知"
     assert reps[-1].end < len(text) // 2  # it stopped early
+
+
+def test_binary_input_gets_no_deletion_hits(detector):
+    # random bytes decode to noise with stray 与, 、、 and empty brackets
+    import random
+
+    data = random.Random(7).randbytes(50_000)  # this seed decodes to a stray "与,"
+    from detector.damage.deletion import find_deletions
+
+    assert find_deletions(detector.document(data=data).view("nfkc").text)  # traces exist...
+    v = detector.check(data=data)
+    assert v.hit("LIMIT_BINARY_INPUT") is not None
+    assert not [h for h in v.hits if h.group == "deletion"]  # ...but binary input is skipped
