@@ -309,6 +309,15 @@ def test_three_gaps_of_two_kinds_reach_review(detector):
     _assert_evidence_indexes_text(v, text)
 
 
+def test_gaps_scattered_over_a_long_page_do_not_combine(detector):
+    gaps = ["人们关于的讨论很多。", "平台对于,也没有回应。", "这个名字(Foo)成为的热门话题。"]
+    filler = "今天天气很好,我们去公园散步,看到很多人在跑步锻炼身体。" * 220  # ~6,200 chars
+    text = filler.join(gaps)
+    v = detector.check(text=text)
+    assert v.hit("DEL_DANGLING_PREP") is not None and v.hit("DEL_ORPHAN_DE") is not None
+    assert v.hit("DEL_GAPS_MANY") is None  # 3 traces in ~12,000 characters: too sparse
+
+
 def test_layout_gaps_do_not_combine(detector):
     # whitespace gaps and doubled commas come from layout and typing: never "many"
     text = "张三 、李四 、王五参加了会议,,会后合影。李雷 、韩梅梅、 露西也来了,,。"

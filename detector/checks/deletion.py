@@ -12,6 +12,7 @@ grammar gaps in one page. :data:`MANY_RULE` adds 2.5 when a page holds at
 least :data:`MANY_MIN_TRACES` traces of the precise kinds
 (:data:`PRECISE_KINDS`: every kind but whitespace gaps and doubled
 punctuation, which typing and layout also produce) from at least two kinds,
+and at least one per :data:`MANY_CHARS_PER_TRACE` characters,
 so three gaps of two kinds reach the review threshold (the group cap in
 :data:`detector.config.DEFAULT_GROUP_CAPS` is 5.0). Measured precision is in
 docs/damage.md.
@@ -116,6 +117,9 @@ KIND_TOTAL_CAP = 3.0
 #: The combination rule and what it needs.
 MANY_RULE = "DEL_GAPS_MANY"
 MANY_MIN_TRACES = 3
+#: ... and at least one per this many characters, so a long page does not
+#: collect three chance look-alikes (a farm filter leaves its gaps densely).
+MANY_CHARS_PER_TRACE = 3000
 #: Kinds that count towards :data:`MANY_RULE`: not whitespace gaps or doubled
 #: punctuation, which layout and typing produce in clean text too.
 PRECISE_KINDS = frozenset(_KIND_RULE) - {"gap", "doubled"}
@@ -152,7 +156,8 @@ class DeletionCheck(Check):
                            details={"count": len(spans)})
         precise = {k: v for k, v in by_kind.items() if k in PRECISE_KINDS}
         n_traces = sum(len(v) for v in precise.values())
-        if n_traces >= MANY_MIN_TRACES and len(precise) >= 2:
+        needed = max(MANY_MIN_TRACES, len(view.text) // MANY_CHARS_PER_TRACE)
+        if n_traces >= needed and len(precise) >= 2:
             spans = sorted(sp for v in precise.values() for sp in v)
             yield self.hit(MANY_RULE, [view.evidence(s, e) for s, e in spans[:20]],
                            details={"traces": n_traces, "kinds": sorted(precise)})
