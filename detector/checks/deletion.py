@@ -14,8 +14,9 @@ least :data:`MANY_MIN_TRACES` traces of the precise kinds
 punctuation, which typing and layout also produce) from at least two kinds,
 and at least one per :data:`MANY_CHARS_PER_TRACE` characters,
 so three gaps of two kinds reach the review threshold (the group cap in
-:data:`detector.config.DEFAULT_GROUP_CAPS` is 5.0). Measured precision is in
-docs/damage.md.
+:data:`detector.config.DEFAULT_GROUP_CAPS` is 5.0). Input flagged as
+binary is skipped: decoded noise is not prose and has chance gaps. Measured
+precision is in docs/damage.md.
 """
 
 from __future__ import annotations
