@@ -604,11 +604,11 @@ class RuleSet(Check):
             else:
                 value = self._expression(r, ctx, doc)
             if truthy(value):
-                ev: list[Evidence] = []
+                ev: dict[Evidence, None] = {}  # insertion-ordered set (evidence is frozen)
                 for ref in r.expr.rule_refs:
                     sub = results.get(ref)
                     if sub is not None:
-                        ev.extend(e for e in sub.evidence if e not in ev)
+                        ev.update(dict.fromkeys(sub.evidence))
                 results[r.id] = RuleMatch(1, sorted(ev, key=lambda e: (e.start, e.end))[: r.max_hits],
                                           value=value)
         return results
