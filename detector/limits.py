@@ -13,6 +13,7 @@ return what was found so far.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from time import monotonic
 from typing import TYPE_CHECKING
 
 import regex
@@ -58,11 +59,17 @@ def finditer(
     Yields:
         Matches, until the text ends or the time limit expires.
     """
-    kwargs = {"timeout": _timeout(doc, limit), "pos": pos}
-    if endpos is not None:
-        kwargs["endpos"] = endpos
+    # Called ~70 times per document: no keyword dict, one clock read.
+    lim = DEFAULT_REGEX_TIMEOUT if limit is None else limit
+    if doc is not None and doc.deadline is not None:
+        left = doc.deadline - monotonic()
+        if left < lim:
+            lim = left if left > 0.001 else 0.001
     try:
-        yield from pattern.finditer(text, **kwargs)
+        if endpos is None:
+            yield from pattern.finditer(text, pos, timeout=lim)
+        else:
+            yield from pattern.finditer(text, pos, endpos, timeout=lim)
     except TimeoutError:
         if doc is not None:
             doc.notes.append((REGEX_TIMEOUT_NOTE, what or pattern.pattern[:60]))

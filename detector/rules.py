@@ -518,6 +518,7 @@ class RuleSet(Check):
         self._evals = [r for r in rules if r.eval is not None]
         self._metas = _topo_metas(self.all_rules)
         self._fixed = _values_when_unmatched(self._metas)
+        self._meta_refs = {r.id: frozenset(r.expr.rule_refs) for r in self._metas if r.expr is not None}
         self._groups = self._group_patterns([r for r in rules if r.compiled is not None])
 
     @staticmethod
@@ -595,20 +596,21 @@ class RuleSet(Check):
             value = self._expression(r, ctx, doc)
             if truthy(value):
                 results[r.id] = RuleMatch(1, value=value)
+        fixed, refs = self._fixed, self._meta_refs
         for r in self._metas:
-            if r.id in self._fixed and not any(ref in results for ref in r.expr.rule_refs):
+            if r.id in fixed and refs[r.id].isdisjoint(results):
                 # Nothing it reads matched: its value is the one computed at load time.
-                value = self._fixed[r.id]
+                value = fixed[r.id]
                 if not truthy(value):
                     continue
             else:
                 value = self._expression(r, ctx, doc)
             if truthy(value):
-                ev: list[Evidence] = []
+                ev: dict[Evidence, None] = {}  # insertion-ordered set (evidence is frozen)
                 for ref in r.expr.rule_refs:
                     sub = results.get(ref)
                     if sub is not None:
-                        ev.extend(e for e in sub.evidence if e not in ev)
+                        ev.update(dict.fromkeys(sub.evidence))
                 results[r.id] = RuleMatch(1, sorted(ev, key=lambda e: (e.start, e.end))[: r.max_hits],
                                           value=value)
         return results

@@ -150,8 +150,6 @@ class _Patterns:
             rf"(?P<s>{_alternation(_ADULT_STRONG)}|(?<![A-Za-z])av(?![A-Za-z]))|(?P<w>{_alternation(_ADULT_WEAK)})",
             regex.IGNORECASE,
         )
-        # Literal prefilter: the explicit Han terms (a Latin "av" is checked with str.find).
-        self.adult_pre = regex.compile(_alternation(_ADULT_STRONG))
         # A gambling term, at most two characters of the same word, then a call to action.
         gambling_word = rf"{_alternation(_GAMBLING_CORE)}|(?:{_alternation(_RESORTS)})(?:国际)?娱乐(?!场)"
         self.gambling_call = regex.compile(
@@ -172,7 +170,21 @@ class _Patterns:
             rf"(?:{_RANK})[^\n,，。]{{0,6}}?(?:{cond})[^\n,，。]{{0,4}}?(?:医院|专科|诊所|门诊)"
             rf"|(?:{cond})[^\n,，。]{{0,4}}?(?:医院|专科)[^\n,，。]{{0,4}}?(?:{_RANK_AFTER})"
         )
-        self.medical_pre = regex.compile(cond)
+        # One Aho-Corasick pass over the page tells which of the three
+        # lexicons (adult, gambling, medical) occur at all; a lexicon with no
+        # word on the page rules its regexes out (a regex alternation of the
+        # same literals costs ~10 us a page each).
+        import ahocorasick
+
+        tags: dict[str, set[str]] = {}
+        for tag, words in (("adult", _ADULT_STRONG), ("gambling", _GAMBLING_CORE + _RESORTS + _GAMES),
+                           ("medical", _CONDITIONS)):
+            for w in words:
+                tags.setdefault(w, set()).add(tag)
+        self.lexicons = ahocorasick.Automaton()
+        for w, ts in tags.items():
+            self.lexicons.add_word(w, frozenset(ts))
+        self.lexicons.make_automaton()
         self.url = regex.compile(r"(?i)https?://|www\.")
         # A paragraph ending in sentence punctuation with a short token glued
         # after it: a Latin tag at any line end; a Han word only before a
@@ -196,6 +208,7 @@ def _bigrams(runs: Iterable[str]) -> set[str]:
 
 
 _TITLE_KEY: StashKey[str] = StashKey()
+_LEXICONS_KEY: StashKey[frozenset[str]] = StashKey()
 
 
 def _title_text(doc: Document) -> str:
@@ -271,6 +284,18 @@ class InjectionCheck(Check):
     def __init__(self, config: Config | None = None) -> None:
         self.p = _Patterns()
 
+    def _lexicons(self, doc: Document, t: str) -> frozenset[str]:
+        """Which of the adult/gambling/medical lexicons have a word in ``t`` (once per document)."""
+        found = doc.stash.get(_LEXICONS_KEY)
+        if found is None:
+            seen: set[str] = set()
+            for _end, tags in self.p.lexicons.iter(t):
+                seen |= tags
+                if len(seen) == 3:
+                    break
+            found = doc.stash[_LEXICONS_KEY] = frozenset(seen)
+        return found
+
     def run(self, doc: Document) -> Iterable[Hit]:
         """Yield injection hits for ``doc``."""
         if not doc.text or not doc.text.strip():
@@ -315,8 +340,7 @@ class InjectionCheck(Check):
                                 details={"where": "title", "title": title, "strong_terms": r[1],
                                          "weak_terms": r[2], "lexicon_share": r[3]})
         t = v.text[:MAX_SCAN]
-        if (_rx.search(self.p.adult_pre, t, doc, what="injection-adult") is None
-                and not any(x in t for x in ("av", "AV", "Av", "aV"))):
+        if "adult" not in self._lexicons(doc, t) and not any(x in t for x in ("av", "AV", "Av", "aV")):
             return None
         best = None
         for ln in limits.finditer(self.p.line, t, doc, what="injection-lines"):
@@ -345,7 +369,7 @@ class InjectionCheck(Check):
                                     details={"where": "title", "title": title, "term": m.group("g"),
                                              "call": m.group("c"), "shape": "call_to_action"})
         t = v.text[:MAX_SCAN]
-        if _rx.search(self.p.gambling, t, doc, what="injection-gambling") is None:
+        if "gambling" not in self._lexicons(doc, t):
             return None
         for m in limits.finditer(self.p.gambling_call, t, doc, what="injection-gambling"):
             if self._reporting(doc, t, m.start(), m.end()):
@@ -371,7 +395,7 @@ class InjectionCheck(Check):
     # -- medical lead-generation keywords ----------------------------------------------
     def _medical_ad(self, doc: Document, v: View) -> Hit | None:
         t = v.text[:MAX_SCAN]
-        if _rx.search(self.p.medical_pre, t, doc, what="injection-medical") is None:
+        if "medical" not in self._lexicons(doc, t):
             return None
         for m in limits.finditer(self.p.medical, t, doc, what="injection-medical"):
             ls = t.rfind("\n", 0, m.start()) + 1
