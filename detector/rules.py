@@ -434,9 +434,9 @@ def _build_automaton(patterns: list[_Pattern]) -> Any:
 
 def _fold_field(value: str) -> str:
     """NFKC + Traditional→Simplified fold of a short field (title)."""
-    from .document import Document
+    from .views import fold_simplified
 
-    return Document(text=value).view("simplified").text
+    return fold_simplified(value)
 
 
 class _Ctx:

@@ -277,6 +277,31 @@ def _t2s_char(ch: str) -> str:
     return out if len(out) == 1 else ch
 
 
+def fold_simplified(text: str) -> str:
+    """``text`` folded exactly as the ``simplified`` view folds a document (NFKC, then t2s).
+
+    For short fields (titles, queries) that checks compare with the view;
+    offsets are not kept. Plugins should use this rather than OpenCC.
+
+    Examples:
+        >>> fold_simplified("網站（首頁）")
+        '网站(首页)'
+    """
+    from .document import Document
+
+    return build_simplified(Document(text=text)).text if text else ""
+
+
+def simplify_char(ch: str) -> str:
+    """One character folded Traditional → Simplified (cached; multi-character results keep ``ch``)."""
+    return _t2s_char(ch)
+
+
+def nfkc_char(ch: str) -> str:
+    """One character as the ``nfkc`` view folds it (invisible characters become "")."""
+    return _nfkc_char(ch)
+
+
 def build_simplified(doc: Document) -> View:
     """``nfkc`` folded Traditional → Simplified (OpenCC t2s), length-preserving."""
     base = doc.view("nfkc")

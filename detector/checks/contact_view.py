@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING
 import regex
 
 from detector import limits
-from detector.views import View, _nfkc_char
+from detector.views import View, nfkc_char
 
 if TYPE_CHECKING:  # pragma: no cover
     from detector.document import Document
@@ -143,7 +143,7 @@ def _fold_char(ch: str) -> str:
     d = _Tables.special.get(ch)  # type: ignore[union-attr]
     if d is not None:
         return d  # a digit, or "" for a keycap mark
-    return _nfkc_char(ch)
+    return nfkc_char(ch)
 
 
 def _trim(run: str) -> tuple[int, int]:

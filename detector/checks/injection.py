@@ -219,9 +219,9 @@ def _title_text(doc: Document) -> str:
     title = (doc.title or "").strip()[:MAX_LINE]
     if title:
         try:
-            from detector.views import _t2s
+            from detector.views import fold_simplified
 
-            title = _t2s()(title)
+            title = fold_simplified(title)
         except Exception:  # noqa: BLE001 - a title is optional
             pass
     doc.stash[_TITLE_KEY] = title

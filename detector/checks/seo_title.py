@@ -105,13 +105,13 @@ def _fold(title: str) -> str:
     Per-character folding (cached per character) is enough to match the
     formulas and avoids a phrase conversion call per document.
     """
-    from detector.views import _t2s_char
+    from detector.views import simplify_char
 
     folded = unicodedata.normalize("NFKC", title)
     if folded.isascii():
         return folded
     try:
-        return "".join([_t2s_char(c) for c in folded])
+        return "".join([simplify_char(c) for c in folded])
     except Exception:  # noqa: BLE001 - a title is optional; match it unfolded
         return folded
 

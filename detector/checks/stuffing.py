@@ -200,10 +200,10 @@ class StuffingCheck(Check):
         """Title candidates: (text, line in the view or None for ``doc.title``)."""
         out: list[tuple[str, _Line | None]] = []
         if doc.title and doc.title.strip():
-            from detector.views import _t2s
+            from detector.views import fold_simplified
 
             try:
-                title = _t2s()(doc.title.strip()[:MAX_TITLE * 2])
+                title = fold_simplified(doc.title.strip()[:MAX_TITLE * 2])
             except Exception:  # noqa: BLE001 - a title is optional
                 title = doc.title.strip()
             out.append((title[:MAX_TITLE * 2], None))
