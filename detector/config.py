@@ -55,7 +55,7 @@ from .verdict import GROUPS
 
 #: Default group caps: weak signal families cannot reach reject on their own.
 DEFAULT_GROUP_CAPS: dict[str, float] = {
-    "deletion": 3.0,
+    "deletion": 5.0,
     "script_mix": 3.0,
     "invisible": 3.0,
     "spin": 6.0,

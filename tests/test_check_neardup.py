@@ -65,7 +65,10 @@ def test_repost_of_non_spam_is_weight_zero_by_default_and_configurable(spec):
         idx.add("orig", text, label="ham")
     det = _detector(spec)
     v = det.check(text=text)
-    assert v.hit("DUP_REPOST").weight == 0.0 and v.score == 0.0
+    # the random text may trip an unrelated weak rule (a stray 与， reads as a
+    # dangling conjunction): the repost itself must add nothing to the score
+    others = sum(h.weight for h in v.hits if h.group != "neardup")
+    assert v.hit("DUP_REPOST").weight == 0.0 and v.score == others
     det.close()
     det = _detector(spec, **{"index.repost_weight": 1.5})
     v = det.check(text=text)

@@ -254,8 +254,75 @@ def test_deletion_traces_are_weak_hits(detector, text, rule):
 def test_deletion_group_is_capped(detector):
     text = "拨打 、邮件、 邮件、等方式。这个问,那个问。官网或,“”服务、、,,《》【】" * 5
     v = detector.check(text=text)
-    dele = sum(h.weight for h in v.hits if h.group == "deletion")
-    assert dele > 3.0 and v.score <= 3.0 + sum(h.weight for h in v.hits if h.group != "deletion")
+    kinds = [h for h in v.hits if h.group == "deletion" and h.rule != "DEL_GAPS_MANY"]
+    assert len(kinds) >= 5
+    # the per-kind hits share one budget of 3.0, however many kinds repeat
+    assert sum(h.weight for h in kinds) == pytest.approx(3.0)
+    # only the combination of several kinds adds to it, and the group cap holds
+    assert v.hit("DEL_GAPS_MANY").weight == 2.5
+    assert v.score <= 5.0 + sum(h.weight for h in v.hits if h.group != "deletion")
+
+
+def test_one_kind_repeated_stays_under_review(detector):
+    text = "可以通过 、短信联系。也可以拨打 、邮件联系。还可以用微信、 等方式。"
+    v = detector.check(text=text)
+    assert v.hit("DEL_EMPTY_LIST_ITEM").details["count"] == 3
+    assert v.hit("DEL_GAPS_MANY") is None  # three traces, but one kind
+    assert v.action == "allow"
+
+
+@pytest.mark.parametrize("text,rule,evidence", [
+    ("人们关于的讨论很多,平台对于,也没有回应。", "DEL_DANGLING_PREP", ["关于的", "对于,"]),
+    ("他除了,什么也没带。", "DEL_DANGLING_PREP", ["除了,"]),
+    ("用户会向,说明情况。", "DEL_DANGLING_PREP", ["会向,"]),
+    ("可通过电话与,短信联系客服。", "DEL_DANGLING_CONJ", ["与"]),
+    ("研究涵盖法律以及。", "DEL_DANGLING_CONJ", ["以及"]),
+    ("可以通过邮件和。", "DEL_DANGLING_CONJ", ["和"]),
+    ("他和、姐姐聊到深夜。", "DEL_DANGLING_CONJ", ["和"]),
+    ("这个结果与无关。", "DEL_DANGLING_CONJ", ["与无关"]),
+    ("這件事對於而言是好事。", "DEL_DANGLING_PREP", ["對於而言"]),
+    ("這個名字(Foo)成為的熱門話題。", "DEL_ORPHAN_DE", ["成為的"]),
+    ("标题\n\n图为某工厂生产的\n\n正文开始于此。", "DEL_ORPHAN_DE", ["图为某工厂生产的"]),
+    ("这一点显得为重要。", "DEL_MISSING_DEGREE", ["显得为"]),
+    ("这是家庭出游的佳选择。", "DEL_MISSING_DEGREE", ["的佳选择"]),
+    ("這裡沒有絕對優選擇。", "DEL_MISSING_DEGREE", ["絕對優選擇"]),
+    ("常见的有词典,汉语大词典》等。", "DEL_UNOPENED_TITLE", ["汉语大词典》"]),
+])
+def test_grammar_gaps(detector, text, rule, evidence):
+    v = detector.check(text=text)
+    hit = v.hit(rule)
+    assert hit is not None and hit.group == "deletion"
+    assert [e.text for e in hit.evidence] == evidence
+    assert v.action == "allow"  # one kind of gap is weak
+    _assert_evidence_indexes_text(v, text)
+
+
+def test_three_gaps_of_two_kinds_reach_review(detector):
+    text = ("人们关于的讨论很多。平台对于,也没有回应。这个名字(Foo)成为的热门话题。"
+            "今天天气很好,我们去公园散步。")
+    v = detector.check(text=text)
+    many = v.hit("DEL_GAPS_MANY")
+    assert many is not None and many.weight == 2.5
+    assert many.details == {"traces": 3, "kinds": ["dangling_prep", "orphan_de"]}
+    assert [e.text for e in many.evidence] == ["关于的", "对于,", "成为的"]
+    assert v.score == pytest.approx(5.0) and v.action == "review"
+    _assert_evidence_indexes_text(v, text)
+
+
+def test_gaps_scattered_over_a_long_page_do_not_combine(detector):
+    gaps = ["人们关于的讨论很多。", "平台对于,也没有回应。", "这个名字(Foo)成为的热门话题。"]
+    filler = "今天天气很好,我们去公园散步,看到很多人在跑步锻炼身体。" * 220  # ~6,200 chars
+    text = filler.join(gaps)
+    v = detector.check(text=text)
+    assert v.hit("DEL_DANGLING_PREP") is not None and v.hit("DEL_ORPHAN_DE") is not None
+    assert v.hit("DEL_GAPS_MANY") is None  # 3 traces in ~12,000 characters: too sparse
+
+
+def test_layout_gaps_do_not_combine(detector):
+    # whitespace gaps and doubled commas come from layout and typing: never "many"
+    text = "张三 、李四 、王五参加了会议,,会后合影。李雷 、韩梅梅、 露西也来了,,。"
+    v = detector.check(text=text)
+    assert v.hit("DEL_GAPS_MANY") is None and v.action == "allow"
 
 
 @pytest.mark.parametrize("text,evidence", [
@@ -301,6 +368,16 @@ def test_bare_change_range_is_a_weak_trace(detector):
     "气温下降10~15度,湿度增加了20至30个百分点。",
     "参加者包括张三、李四、王五等人,可以通过电话、短信联系。",
     "透過電話、電郵等方式聯絡,須出示身分證、健保卡。",
+    # grammar-gap look-alikes: words that end in the function word, relative clauses
+    "他从小就想成为的人,是一名医生。所基于的假设并不成立。",
+    "文件被删除了,垃圾也清除了。伴随着,音乐响起。",
+    "这种疾病的影响涉及,普及。参与、遥不可及。",
+    "是的\n\n真的\n\n好的\n\n这个目的\n\n正文。",
+    "这款车型的优势在于省油,是绝对优势。他变得更为成熟。",
+    "《红楼梦》与《西游记》,《三国演义》都是名著。",
+    "如何使用.NET与.Java?",
+    "气候温和。讲究天时地利人和。数据的总和。两国讲和,恢复往来。",
+    "大家趋同一致。他和我一样。这与此无关。相对来说,对于他而言很难。张志和、李四。",
 ])
 def test_deletion_look_alikes(detector, text):
     assert not [h for h in detector.check(text=text).hits if h.group == "deletion"]
@@ -397,3 +474,16 @@ def test_latin1_windows_are_tried_before_han_windows():
     assert reps and {r.family for r in reps} == {"gbk_as_latin1"}
     assert reps[0].start == 0 and reps[0].repaired == "关于进一步加强城市交通管理的通知"
     assert reps[-1].end < len(text) // 2  # it stopped early
+
+
+def test_binary_input_gets_no_deletion_hits(detector):
+    # random bytes decode to noise with stray 与, 、、 and empty brackets
+    import random
+
+    data = random.Random(7).randbytes(50_000)  # this seed decodes to a stray "与,"
+    from detector.damage.deletion import find_deletions
+
+    assert find_deletions(detector.document(data=data).view("nfkc").text)  # traces exist...
+    v = detector.check(data=data)
+    assert v.hit("LIMIT_BINARY_INPUT") is not None
+    assert not [h for h in v.hits if h.group == "deletion"]  # ...but binary input is skipped

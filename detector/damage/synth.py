@@ -101,6 +101,9 @@ def _replace(text: str, start: int, end: int, new: str, family: str) -> Injected
 def inject(family: str, text: str, start: int, end: int, rng: random.Random) -> Injected:
     """Damage ``text[start:end]`` with ``family``.
 
+    Word deletion by a keyword filter is not a span family: it removes every
+    occurrence of a word, see :func:`filter_word`.
+
     Families: ``utf8_as_gbk``, ``gbk_as_latin1``, ``gbk_utf8_gbk`` (GBK →
     UTF-8 with replacement → GBK: 锟斤拷), ``utf8_as_latin1``,
     ``big5_as_gbk``, ``gbk_as_big5``, ``utf8_as_sjis``, ``gbk_desync`` (one
@@ -179,3 +182,57 @@ def _script_mix(text: str, start: int, end: int, rng: random.Random) -> Injected
     seg = text[a:b]
     out = "".join(conv(c) if rng.random() < 0.5 else c for c in seg)
     return Injected("script_mix", text[:a] + out + text[b:], a, b, seg)
+
+
+@dataclass(frozen=True)
+class Filtered:
+    """The result of :func:`filter_word`.
+
+    Attributes:
+        text: The text with every occurrence of ``word`` removed.
+        word: The deleted word.
+        places: Offsets in ``text`` where an occurrence was removed.
+    """
+
+    text: str
+    word: str
+    places: tuple[int, ...]
+
+
+#: Characters that make an n-gram a poor stand-in for a filtered term (a
+#: keyword filter deletes names and terms, not function words).
+_FUNCTION_CHARS = frozenset("的了是在和与及或也都就而着过把被对于为以之其所这那个有不我你他她们")
+
+
+def filter_word(text: str, rng: random.Random, min_len: int = 2, max_len: int = 4) -> Filtered | None:
+    """Delete every occurrence of one word, as a keyword filter does.
+
+    The word is drawn from the dictionary words (pypinyin's phrase list) of
+    ``min_len``..``max_len`` Han that occur in ``text`` and contain no
+    function character, preferring words that occur more than once (a
+    filtered name or term usually recurs). Returns None when no word fits.
+
+    Examples:
+        >>> f = filter_word("我们在北京开会。北京的天气很好。", random.Random(0))
+        >>> f.word, f.text, f.places
+        ('北京', '我们在开会。的天气很好。', (3, 6))
+    """
+    from pypinyin.phrases_dict import phrases_dict
+
+    found: dict[str, int] = {}
+    for a, b in han_runs(text, min_len):
+        for n in range(min_len, max_len + 1):
+            for i in range(a, b - n + 1):
+                w = text[i:i + n]
+                if w in phrases_dict and not _FUNCTION_CHARS.intersection(w):
+                    found[w] = found.get(w, 0) + 1
+    if not found:
+        return None
+    recurring = sorted(w for w, c in found.items() if c > 1)
+    word = rng.choice(recurring or sorted(found))
+    parts = text.split(word)
+    places, pos = [], 0
+    for part in parts[:-1]:
+        pos += len(part)
+        places.append(pos)
+    return Filtered("".join(parts), word, tuple(places))
