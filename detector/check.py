@@ -65,6 +65,11 @@ class Check:
 
     name: str = "check"
     rules: Sequence[RuleInfo] = ()
+    #: Whether the check reads the document's text. Such checks are skipped on
+    #: input that looks binary (decoded noise matches text patterns by
+    #: chance: "*" between random characters reads as masking); a check
+    #: that reads only the URL or metadata sets this to False.
+    reads_text: bool = True
 
     def run(self, doc: Document) -> Iterable[Hit]:
         """Yield hits for ``doc``. Must not mutate ``doc.text``."""

@@ -33,7 +33,7 @@ from ._version import __version__
 from .check import Check, RuleInfo
 from .config import Config, ConfigSpec, Profile
 from .document import Document
-from .ingest import make_document
+from .ingest import BINARY_NOTE, BINARY_SKIPPED, make_document
 from .limits import BUDGET_NOTE
 from .plugins import make_plugin_manager
 from .scoring import apply_profile, total
@@ -290,8 +290,15 @@ class Detector:
         hook.spamdetect_prepare_document(doc=doc, config=self.config)
         skipped: list[str] = []
         noted = False
+        # Input that looks binary: checks that read the text are skipped (the
+        # limits check reports which); URL and metadata checks still run.
+        not_text: list[str] | None = (doc.stash.setdefault(BINARY_SKIPPED, [])
+                                      if any(kind == BINARY_NOTE for kind, _ in doc.notes) else None)
         for check in self.checks_for(profile):
             last = bool(getattr(check, "run_last", False))
+            if not_text is not None and not last and getattr(check, "reads_text", True):
+                not_text.append(check.name)
+                continue
             if not last and doc.expired():
                 skipped.append(check.name)
                 continue

@@ -28,6 +28,12 @@ import regex
 
 from .document import DecodeInfo, Document, Link, StashKey
 
+#: Note kind for input that looks like binary data, not text.
+BINARY_NOTE = "binary"
+
+#: ``doc.stash`` key: names of the text-reading checks skipped on binary input.
+BINARY_SKIPPED: StashKey[list[str]] = StashKey()
+
 #: Note kind for NUL characters replaced in ``text=`` input (value: the count).
 NUL_NOTE = "nul"
 
@@ -363,7 +369,7 @@ def make_document(
             raise TypeError("data= must be bytes")
         data = bytes(data)
         if _is_binary(data):
-            notes.append(("binary", "input looks like binary data, not text"))
+            notes.append((BINARY_NOTE, "input looks like binary data, not text"))
         decoded, decode = decode_bytes(data, content_type)
         ct = (content_type or "").lower()
         if "html" in ct or "xml" in ct or (not ct.startswith("text/plain") and looks_like_html(decoded)):

@@ -185,3 +185,35 @@ def test_disabled_plugins_env(monkeypatch):
     monkeypatch.setenv("SPAMDETECT_DISABLED_PLUGINS", "detector.checks.core")
     det = make()
     assert all(c.name != "limits" for c in det.checks)
+
+
+def test_binary_input_skips_text_checks_but_not_url_checks():
+    from detector.check import Check, RuleInfo
+
+    class UrlCheck(Check):
+        name = "url_only"
+        reads_text = False
+        rules = (RuleInfo("SITE_BAD_URL", "domain", 3.0, "坏网址", "Bad URL", source="test"),)
+
+        def run(self, doc):
+            if doc.url and "bad.example" in doc.url:
+                yield self.hit("SITE_BAD_URL")
+
+    class Reg:
+        @sp.hookimpl
+        def spamdetect_register_checks(self):
+            return [sp.ShoutCheck(), UrlCheck()]
+
+    det = make(Reg())
+    # Bytes that look binary but happen to contain "秘密" and many masks.
+    noise = bytes(range(0, 32)) * 40 + "秘密 大逃*杀 病*毒 政*府".encode("utf-8") + bytes(range(128, 256)) * 20
+    v = det.check(data=noise, url="https://bad.example/x")
+    binary = v.hit("LIMIT_BINARY_INPUT")
+    assert binary is not None
+    assert "shout" in binary.details["skipped_checks"] and "rules" in binary.details["skipped_checks"]
+    assert "url_only" not in binary.details["skipped_checks"]
+    assert v.hit("SITE_SECRET") is None                      # text check skipped
+    assert not [h for h in v.hits if h.rule.startswith("ZH_")]  # so are the rule files
+    assert v.hit("SITE_BAD_URL") is not None                 # the URL check still ran
+    # The same words as text are checked as usual.
+    assert det.check(text="秘密", url="https://bad.example/x").hit("SITE_SECRET") is not None

@@ -27,7 +27,9 @@ RULES = (
              "正则匹配超时(可能是对抗性输入)", "A regex match hit its time limit (possibly adversarial input)",
              source="check:limits"),
     RuleInfo("LIMIT_BINARY_INPUT", "limits", 1.0,
-             "输入看起来是二进制数据而不是文本", "Input looks like binary data, not text", source="check:limits"),
+             "输入看起来是二进制数据而不是文本(读取文本的检查已跳过)",
+             "Input looks like binary data, not text (checks that read the text were skipped)",
+             source="check:limits"),
     RuleInfo("ENC_UNDECODABLE_BYTES", "encoding", 1.0,
              "字节无法按任何编码完整解码,已替换为 U+FFFD",
              "Bytes could not be fully decoded in any encoding; replaced with U+FFFD", source="check:limits"),
@@ -65,7 +67,9 @@ class LimitsCheck(Check):
         if "regex_timeout" in kinds:
             yield self.hit("LIMIT_REGEX_TIMEOUT", details={"rules": sorted(set(kinds["regex_timeout"]))})
         if "binary" in kinds:
-            yield self.hit("LIMIT_BINARY_INPUT")
+            from detector.ingest import BINARY_SKIPPED
+
+            yield self.hit("LIMIT_BINARY_INPUT", details={"skipped_checks": doc.stash.get(BINARY_SKIPPED) or []})
         if "nul" in kinds:
             # No evidence spans: the text at those offsets is U+FFFD, not what
             # the caller sent; the offsets are in the details.

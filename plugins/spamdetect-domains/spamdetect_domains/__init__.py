@@ -134,6 +134,7 @@ class DomainCheck(Check):
     """
 
     name = "domains"
+    reads_text = False  # the URL alone: it runs on binary input too
 
     def __init__(self, blocks: list[tuple[HostList, float]], allows: list[HostList]) -> None:
         self.blocks = blocks
