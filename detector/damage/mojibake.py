@@ -750,18 +750,23 @@ def latin_mojibake(text: str, cls: np.ndarray, *, max_chars: int = 8000,
     Returns:
         ``(start, end, repaired)`` of the changed part of each line.
     """
-    if not np.any(cls & (LATIN1 | OTHER_SCRIPT)):
+    flagged = np.flatnonzero(cls & (LATIN1 | OTHER_SCRIPT))
+    if not flagged.size:
         return []
     import ftfy
     from ftfy import badness
 
+    # Only lines holding one of those characters are handed to ftfy (a
+    # Chinese line of Han and CJK punctuation has nothing for it to fix).
+    marks = flagged.tolist()
     out = []
     pos = 0
     budget = max_chars
     for line in text.split("\n"):
         start = pos
         pos += len(line) + 1
-        if line.isascii():
+        k = bisect.bisect_left(marks, start)
+        if k == len(marks) or marks[k] >= start + len(line):
             continue
         if budget <= 0:
             break
