@@ -29,6 +29,8 @@ Design:
    into digits only inside runs of at least :data:`MIN_NUMERAL_RUN`
    digit-like characters, so ordinary prose (``一个``, ``三三两两``, the year
    ``一九八九``) is left alone; separators are dropped between digits.
+   Runs shorter than five characters hold no contact number and are left
+   as they are (``1.5``, ``2024``, ``3 5``).
    Outside the runs the text and its offsets are copied slice by slice.
 
 Everything is linear in the text length; the regex has no nested
@@ -287,6 +289,8 @@ def build_contact_view(doc: Document) -> View:
             pos.extend(bpos[a:b])
 
     for m in limits.finditer(_Tables.run_re, btext, doc, what="contact-view"):  # type: ignore[arg-type]
+        if m.end() - m.start() < MIN_NUMERAL_RUN:
+            continue  # fewer than 5 digits: no contact number, nothing worth joining
         res = _rewrite_run(m.group())
         if res is None:
             continue
