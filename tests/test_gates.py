@@ -95,9 +95,9 @@ def test_gate_dev_recall(dev_outcomes):
     for c, (k, n) in sorted(per_cat.items()):
         print(f"  {c:<20} {k:>3}/{n:<3} {k / n:.2f}")
     print(f"missed: {missed}")
-    # Floor of what the detectors achieve today (0.78 measured); the issue's
-    # 0.90 target is tracked by test_gate_dev_recall_target (strict xfail).
-    assert recall >= 0.75
+    # Floor of what the detectors achieve today (85/95 = 0.895 measured); the
+    # issue's 0.90 target is tracked by test_gate_dev_recall_target (strict xfail).
+    assert recall >= 0.88
 
 
 def test_rule_files_stay_quiet_on_legitimate_pages(shared_data, detector):
@@ -117,7 +117,8 @@ def test_rule_files_stay_quiet_on_legitimate_pages(shared_data, detector):
     assert loud == []
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: dev recall at review is ~0.78, target 0.90 (issue 4)")
+@pytest.mark.xfail(strict=True, reason="known gap: dev recall at review is 85/95 = 0.895, target 0.90 "
+                   "(issue 4); the misses carry one weak trace each")
 def test_gate_dev_recall_target(dev_outcomes):
     gate = [v for r, v in dev_outcomes if r["label"] == "spam" and len(r["text"]) >= 200
             and set(r["categories"]) - MARKER_FREE]
