@@ -258,7 +258,7 @@ class StuffingCheck(Check):
             if shared and any(w in y for w in _QUERY_WORDS):
                 yield self.hit("STUFF_PAREN_QUERY", ev,
                                details={"where": where, "title": text, "query": y, "shared": shared[:5]})
-        if _rx.search(self.p.prose, text) or _rx.search(self.p.breadcrumb, text):
+        if self._prose_or_breadcrumb(text):
             return  # prose or a breadcrumb, not a keyword title
         # Echo: one part strictly contains another, or a phrase twice in a run.
         parts = [p for p in _rx.split(self.p.part_sep, text) if _is_term(p)]
@@ -316,6 +316,18 @@ class StuffingCheck(Check):
             yield self.hit("STUFF_KEYWORD_MATRIX", ev, weight=w,
                            details={"where": where, "title": text, "segments": segs[:20] if is_list else [],
                                     "overlap": round(overlap, 3), "echo": echo, "echo_query": echo_query})
+
+    def _prose_or_breadcrumb(self, text: str) -> bool:
+        """``p.prose`` or ``p.breadcrumb`` matches ``text`` (literal tests first: most lines decide there)."""
+        if "。" in text or "；" in text or ";" in text:
+            return True
+        if text.count("，") + text.count(",") >= 2 and _rx.search(self.p.prose, text):
+            return True
+        if "位置" in text:
+            return _rx.search(self.p.breadcrumb, text) is not None
+        if sum(text.count(c) for c in ">»›＞") >= 2:
+            return _rx.search(self.p.breadcrumb, text) is not None
+        return False
 
     # -- title line repeated -------------------------------------------------
     def _title_repeated(self, doc: Document, v: View, title: str, line: _Line | None) -> Hit | None:
