@@ -55,3 +55,14 @@ def test_echo_in_one_run_without_query_weighs_less(det):
     h = _stuff(det, text)["STUFF_KEYWORD_MATRIX"]
     assert h.details["echo_query"] is False
     assert h.weight < 5.0
+
+
+@pytest.mark.parametrize("title, full", [
+    ("装修贷款利率怎么算,关于装修贷款利率怎么算的所有信息", True),
+    ("公积金提取流程-关于公积金提取流程的相关资讯", True),
+    ("年终总结,关于年终总结的写作要求", False),  # an echo, but not the tag-farm wrapper
+])
+def test_about_all_wrapper_counts_as_a_query_echo(det, title, full):
+    hit = det.check(text=title + "\n" + "正文内容,与标题无关的一段普通文字。" * 3).hit("STUFF_KEYWORD_MATRIX")
+    assert hit is not None
+    assert (hit.weight == 5.0) is full

@@ -153,6 +153,9 @@ class _Patterns:
         self.site_name = regex.compile(r"(?:网|網|网站|官网|报|频道|论坛|百科全书|博客|空间|首页|门户|中心)$")
         self.url = regex.compile(r"(?i)https?://|www\.|\.(?:com|cn|net|org)/")
         self.prose = regex.compile(r"[。；;]|[，,][^，,]{12,}[，,]")
+        # "关于X的所有信息 / 相关资讯 / 最新消息": the wrapper tag farms put
+        # around a keyword (X stands for the echoed keyword).
+        self.about_all = regex.compile(r"^关于X的?(?:所有|全部|相关|最新|更多)(?:信息|资讯|内容|消息|文章|问题)$")
         self.breadcrumb = regex.compile(r"[>»›＞].*[>»›＞]|当前位置|所在位置|您的位置|现在的位置")
 
 
@@ -281,7 +284,9 @@ class StuffingCheck(Check):
                 if (_is_phrase(short) and short in long_ and len(long_) >= len(short) + 3
                         and not _rx.search(self.p.site_suffix, rest)):
                     echo = short
-                    echo_query = any(w in rest for w in _QUERY_WORDS)
+                    # A query word, or the tag-farm wrapper "关于X的所有信息".
+                    echo_query = (any(w in rest for w in _QUERY_WORDS)
+                                  or _rx.search(self.p.about_all, long_.replace(short, "X", 1)) is not None)
                     break
             if echo:
                 break
