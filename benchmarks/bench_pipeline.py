@@ -18,7 +18,9 @@ Runs, in one process and one run (so the ratios compare like with like):
    ``regex.search`` on the same documents (rules read from ``rules/*.yaml``);
 4. with ``--jobs``: ``check_many(jobs=1)`` vs ``jobs=2`` on the same corpus,
    and the CLI ``spamdetect check --jobs 1`` vs ``--jobs 2`` on it as JSONL;
-5. with ``--profile``: a pyinstrument profile of the timed pass (top frames).
+5. with ``--profile``: a pyinstrument profile of the timed pass (top frames;
+   ``pip install '.[bench]'``). The profiler slows that pass, so its docs/s
+   are not comparable with a run without ``--profile``.
 
 Numbers vary between machines; the ratios against the baselines measured in
 the same run are what to compare.
