@@ -15,7 +15,8 @@ punctuation, which typing and layout also produce) from at least two kinds,
 and at least one per :data:`MANY_CHARS_PER_TRACE` characters,
 so three gaps of two kinds reach the review threshold (the group cap in
 :data:`detector.config.DEFAULT_GROUP_CAPS` is 5.0). Input flagged as
-binary is skipped: decoded noise is not prose and has chance gaps. Measured
+binary never reaches this check (the engine skips checks that read text on
+it: decoded noise is not prose and has chance gaps). Measured
 precision is in docs/damage.md.
 """
 
@@ -134,8 +135,6 @@ class DeletionCheck(Check):
 
     def run(self, doc: Document) -> Iterable[Hit]:
         """Yield one hit per kind of deletion trace found."""
-        if any(kind == "binary" for kind, _ in doc.notes):
-            return  # decoded binary data is not prose: its "gaps" mean nothing
         view = doc.view("nfkc")
         found = find_deletions(view.text)
         by_kind: dict[str, list[tuple[int, int]]] = {}
