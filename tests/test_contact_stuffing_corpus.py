@@ -11,24 +11,16 @@
 
 from __future__ import annotations
 
-import json
 import os
-from pathlib import Path
 
 import pytest
+from corpus_util import read_jsonl
 
 from detector import Config, Detector
 
 pytestmark = pytest.mark.corpus
 
 GROUPS = ("contact", "stuffing")
-
-
-def _rows(path: Path):
-    with path.open(encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                yield json.loads(line)
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +38,7 @@ def test_no_strong_contact_or_stuffing_hit_on_clean_articles(shared_data, det):
     n = 0
     strong = []
     for f in files:
-        for r in _rows(f):
+        for r in read_jsonl(f):
             n += 1
             v = det.check(text=r["text"], title=r.get("title"))
             strong += [(r["id"], h.rule, h.weight) for h in _own(v) if h.weight >= 2.0]
@@ -72,7 +64,7 @@ def _dev(shared_data):
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail("zh-pages-dev is required in CI (CI=true) but missing")
         pytest.skip("zh-pages-dev not present")
-    return list(_rows(path))
+    return list(read_jsonl(path))
 
 
 def test_dev_ham_never_reaches_review_on_these_checks(shared_data, det):

@@ -10,10 +10,9 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 
 import pytest
+from corpus_util import read_jsonl
 
 from detector import Config, Detector
 from detector.checks.filler import FillerCheck, han_count
@@ -22,13 +21,6 @@ from detector.document import Document
 pytestmark = pytest.mark.corpus
 
 RULES = {"ZH_AI_FILLER_STYLE", "ZH_AI_MARKDOWN_RESIDUE", "ZH_AI_SEO_TITLE", "STUFF_TITLE_QUOTED"}
-
-
-def _rows(path: Path):
-    with path.open(encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                yield json.loads(line)
 
 
 @pytest.fixture(scope="module")
@@ -41,14 +33,14 @@ def dev(shared_data):
     p = shared_data / "zh-pages-dev" / "pages.jsonl"
     if not p.is_file():
         pytest.skip("zh-pages-dev not present")
-    return list(_rows(p))
+    return list(read_jsonl(p))
 
 
 def test_no_filler_or_title_rule_on_clean_articles(det, shared_data):
     fired = []
     n = 0
     for name in ("zh-web-extraction-69/pages.jsonl", "zh-netease-news-74/news.jsonl"):
-        for r in _rows(shared_data / name):
+        for r in read_jsonl(shared_data / name):
             n += 1
             v = det.check(text=r["text"], title=r.get("title"))
             fired += [(r["id"], h.rule) for h in v.hits if h.rule in RULES]
@@ -69,7 +61,7 @@ def test_ham_and_clean_stay_far_below_the_first_step(dev, shared_data):
     strength = {c.kind: c.strength for c in chk.lexicon}
     texts = [r["text"] for r in dev if r["label"] == "ham"]
     for name in ("zh-web-extraction-69/pages.jsonl", "zh-netease-news-74/news.jsonl"):
-        texts += [r["text"] for r in _rows(shared_data / name)]
+        texts += [r["text"] for r in read_jsonl(shared_data / name)]
     worst = 0.0
     for t in texts:
         s = sum(strength[k] for k in chk.find(Document(text=t)))

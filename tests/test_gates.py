@@ -14,10 +14,10 @@ encoding, pinyin, deletion...), through the same engine as the CLI.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 
 import pytest
+from corpus_util import read_jsonl
 
 pytestmark = pytest.mark.corpus
 
@@ -26,16 +26,11 @@ DEV = "zh-pages-dev/pages.jsonl"
 MARKER_FREE = {"ai_filler", "other"}
 
 
-def _rows(path):
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
-
-
 def test_gate_clean_articles(shared_data, detector):
     flagged = []
     n = 0
     for name in CLEAN:
-        for r in _rows(shared_data / name):
+        for r in read_jsonl(shared_data / name):
             n += 1
             v = detector.check(text=r["text"], title=r.get("title"), id=str(r.get("id")))
             if v.action != "allow":
@@ -51,7 +46,7 @@ def _dev_outcomes(shared_data, detector):
     if not path.is_file():
         pytest.fail(f"{path} missing")
     out = []
-    for r in _rows(path):
+    for r in read_jsonl(path):
         v = detector.check(text=r["text"], url=r.get("url"), id=r["id"])
         out.append((r, v))
     return out
@@ -104,9 +99,9 @@ def test_rule_files_stay_quiet_on_legitimate_pages(shared_data, detector):
     """No rule-file rule of weight >= 2 fires on any clean article or dev ham page."""
     rs = next(c for c in detector.checks_for(detector.config.profile(None)) if c.name == "rules")
     strong = {r.id for r in rs.all_rules.values() if r.scoring and r.weight >= 2}
-    texts = [(n, r) for n in CLEAN for r in _rows(shared_data / n)]
+    texts = [(n, r) for n in CLEAN for r in read_jsonl(shared_data / n)]
     dev = shared_data / DEV
-    texts += [(DEV, r) for r in _rows(dev) if r["label"] == "ham"]
+    texts += [(DEV, r) for r in read_jsonl(dev) if r["label"] == "ham"]
     loud = []
     for name, r in texts:
         doc = detector.document(r["text"], title=r.get("title"))

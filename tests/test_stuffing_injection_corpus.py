@@ -11,10 +11,9 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 
 import pytest
+from corpus_util import read_jsonl
 
 from detector import Config, Detector
 from detector.checks.injection import InjectionCheck
@@ -22,13 +21,6 @@ from detector.checks.injection import InjectionCheck
 pytestmark = pytest.mark.corpus
 
 RULES = {r.id for r in InjectionCheck.rules}
-
-
-def _rows(path: Path):
-    with path.open(encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                yield json.loads(line)
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +38,7 @@ def test_no_strong_injection_hit_on_clean_articles(shared_data, det):
     n = 0
     strong = []
     for f in files:
-        for r in _rows(f):
+        for r in read_jsonl(f):
             n += 1
             v = det.check(text=r["text"], title=r.get("title"))
             strong += [(r["id"], *x) for x in _strong(v)]
@@ -61,7 +53,7 @@ def test_clean_titles_pasted_as_the_first_line_are_not_stuffing(shared_data, det
              shared_data / "zh-netease-news-74" / "news.jsonl"]
     strong = []
     for f in files:
-        for r in _rows(f):
+        for r in read_jsonl(f):
             title = r.get("title") or ""
             for first in {title, title.split("_")[0]}:
                 v = det.check(text=first + "\n" + r["text"])
@@ -73,7 +65,7 @@ def test_no_strong_injection_hit_on_dev_ham(shared_data, det):
     path = shared_data / "zh-pages-dev" / "pages.jsonl"
     if not path.is_file():
         pytest.skip("zh-pages-dev not present")
-    ham = [r for r in _rows(path) if r["label"] == "ham"]
+    ham = [r for r in read_jsonl(path) if r["label"] == "ham"]
     assert len(ham) >= 80
     strong = [(r["id"], *x) for r in ham for x in _strong(det.check(text=r["text"]))]
     assert strong == []
@@ -83,7 +75,7 @@ def test_injection_recall_floor_on_keyword_stuffing_spam(shared_data, det):
     path = shared_data / "zh-pages-dev" / "pages.jsonl"
     if not path.is_file():
         pytest.skip("zh-pages-dev not present")
-    spam = [r for r in _rows(path) if r["label"] == "spam" and "keyword_stuffing" in r["categories"]]
+    spam = [r for r in read_jsonl(path) if r["label"] == "spam" and "keyword_stuffing" in r["categories"]]
     found = [r["id"] for r in spam if _strong(det.check(text=r["text"]), 5.0)]
     # Measured when written: 10 of 42 excerpts reach 5.0 on an injection rule alone.
     assert len(found) >= 10
