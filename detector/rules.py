@@ -23,7 +23,7 @@ documented in ``docs/rules.md``.
 Matching design (the hot path). At load, pattern rules are grouped by target
 and identical ``(target, pattern)`` pairs share one compiled regex, so each
 pattern runs at most once per document. Each target gets one Aho-Corasick
-automaton (pyahocorasick) over the literal ``keywords`` of its rules: one
+automaton (:class:`~detector.keywords.KeywordSet`) over the literal ``keywords`` of its rules: one
 linear scan of the target text tells which patterns can possibly match, and
 only those regexes run. Rules without keywords always run. Every regex call
 goes through :mod:`detector.limits` with the profile's ``regex_timeout_ms``.
@@ -49,6 +49,7 @@ import yaml
 
 from . import limits
 from .check import Check, RuleInfo
+from .keywords import KeywordSet
 from .errors import RuleError
 from .rule_expr import ExprError, Expression, parse, truthy
 from .verdict import GROUPS, Evidence, Hit
@@ -412,24 +413,7 @@ class _TargetGroup:
     target: str
     patterns: list[_Pattern]
     always: list[_Pattern]
-    automaton: Any = None  # ahocorasick.Automaton: keyword -> tuple of pattern keys
-    n_keyword_patterns: int = 0
-
-
-def _build_automaton(patterns: list[_Pattern]) -> Any:
-    import ahocorasick
-
-    by_kw: dict[str, list[int]] = {}
-    for p in patterns:
-        for kw in p.keywords or ():
-            by_kw.setdefault(kw, []).append(p.key)
-    if not by_kw:
-        return None
-    auto = ahocorasick.Automaton()
-    for kw, keys in by_kw.items():
-        auto.add_word(kw, tuple(keys))
-    auto.make_automaton()
-    return auto
+    keywords: KeywordSet | None = None  # keyword -> the keys of the patterns it opens
 
 
 def _fold_field(value: str) -> str:
@@ -543,8 +527,8 @@ class RuleSet(Check):
             pats = list(by_pat.values())
             g = _TargetGroup(target, pats, [p for p in pats if p.keywords is None])
             keyed = [p for p in pats if p.keywords is not None]
-            g.automaton = _build_automaton(keyed)
-            g.n_keyword_patterns = len(keyed)
+            if keyed:
+                g.keywords = KeywordSet((kw, p.key) for p in keyed for kw in p.keywords or ())
             out.append(g)
         return out
 
@@ -581,12 +565,8 @@ class RuleSet(Check):
             if not text:
                 continue
             todo = list(g.always)
-            if g.automaton is not None:
-                keys: set[int] = set()
-                for _end, ks in g.automaton.iter(text):
-                    keys.update(ks)
-                    if len(keys) == g.n_keyword_patterns:
-                        break  # every prefiltered pattern is already a candidate
+            if g.keywords is not None:
+                keys = g.keywords.keys_in(text)
                 if keys:
                     todo.extend(p for p in g.patterns if p.key in keys)
             for p in todo:

@@ -68,6 +68,7 @@ import regex
 from detector import hookimpl, limits
 from detector.check import Check, RuleInfo
 from detector.document import StashKey
+from detector.keywords import KeywordSet
 from detector.verdict import Hit
 
 from . import _rx
@@ -174,17 +175,11 @@ class _Patterns:
         # lexicons (adult, gambling, medical) occur at all; a lexicon with no
         # word on the page rules its regexes out (a regex alternation of the
         # same literals costs ~10 us a page each).
-        import ahocorasick
-
-        tags: dict[str, set[str]] = {}
-        for tag, words in (("adult", _ADULT_STRONG), ("gambling", _GAMBLING_CORE + _RESORTS + _GAMES),
-                           ("medical", _CONDITIONS)):
-            for w in words:
-                tags.setdefault(w, set()).add(tag)
-        self.lexicons = ahocorasick.Automaton()
-        for w, ts in tags.items():
-            self.lexicons.add_word(w, frozenset(ts))
-        self.lexicons.make_automaton()
+        self.lexicons = KeywordSet(
+            (w, tag) for tag, words in (("adult", _ADULT_STRONG),
+                                        ("gambling", _GAMBLING_CORE + _RESORTS + _GAMES),
+                                        ("medical", _CONDITIONS))
+            for w in words)
         self.url = regex.compile(r"(?i)https?://|www\.")
         # A paragraph ending in sentence punctuation with a short token glued
         # after it: a Latin tag at any line end; a Han word only before a
@@ -288,12 +283,7 @@ class InjectionCheck(Check):
         """Which of the adult/gambling/medical lexicons have a word in ``t`` (once per document)."""
         found = doc.stash.get(_LEXICONS_KEY)
         if found is None:
-            seen: set[str] = set()
-            for _end, tags in self.p.lexicons.iter(t):
-                seen |= tags
-                if len(seen) == 3:
-                    break
-            found = doc.stash[_LEXICONS_KEY] = frozenset(seen)
+            found = doc.stash[_LEXICONS_KEY] = self.p.lexicons.keys_in(t)
         return found
 
     def run(self, doc: Document) -> Iterable[Hit]:

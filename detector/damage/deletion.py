@@ -71,10 +71,10 @@ Examples:
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
 
 import regex
 
+from ..keywords import KeywordSet
 from .charsets import is_han
 
 #: Noun-phrase markers: after them a lone 问 is a noun missing its 题
@@ -175,22 +175,9 @@ _NEEDS_HAN = {
 
 
 @cache
-def _gates() -> Any:
-    """One Aho-Corasick automaton over every form's gate literals (value: the forms they open).
-
-    A single pass over the text replaces one substring search per literal.
-    """
-    import ahocorasick
-
-    opens: dict[str, set[int]] = {}
-    for k, (_form, _rx, gate) in enumerate(_FORM_RES):
-        for g in gate or ():
-            opens.setdefault(g, set()).add(k)
-    auto = ahocorasick.Automaton()
-    for g, ks in opens.items():
-        auto.add_word(g, frozenset(ks))
-    auto.make_automaton()
-    return auto
+def _gates() -> KeywordSet:
+    """Every form's gate literals, each opening its form's index (one pass over the text)."""
+    return KeywordSet((g, k) for k, (_form, _rx, gate) in enumerate(_FORM_RES) for g in gate or ())
 
 
 def find_deletions(text: str, *, timeout: float = 1.0) -> list[tuple[str, int, int, str]]:
@@ -205,10 +192,7 @@ def find_deletions(text: str, *, timeout: float = 1.0) -> list[tuple[str, int, i
     out = _line_forms(text, timeout)
     taken: list[tuple[int, int]] = []
     n = len(text)
-    gates = _gates()
-    open_forms: set[int] = set()
-    for _end, ids in gates.iter(text):
-        open_forms |= ids
+    open_forms = _gates().keys_in(text)
     for k, (form, rx, gate) in enumerate(_FORM_RES):
         if gate and k not in open_forms:
             continue
