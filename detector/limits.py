@@ -29,9 +29,12 @@ BUDGET_NOTE = "time_budget"
 
 
 def _timeout(doc: Document | None, limit: float | None) -> float:
+    """The per-call limit, capped by what is left of the document's budget (at least 1 ms)."""
     lim = DEFAULT_REGEX_TIMEOUT if limit is None else limit
-    if doc is not None:
-        lim = min(lim, max(doc.remaining(), 0.001))
+    if doc is not None and doc.deadline is not None:
+        left = doc.deadline - monotonic()  # one clock read: called ~70 times per document
+        if left < lim:
+            lim = left if left > 0.001 else 0.001
     return lim
 
 
@@ -59,13 +62,8 @@ def finditer(
     Yields:
         Matches, until the text ends or the time limit expires.
     """
-    # Called ~70 times per document: no keyword dict, one clock read.
-    lim = DEFAULT_REGEX_TIMEOUT if limit is None else limit
-    if doc is not None and doc.deadline is not None:
-        left = doc.deadline - monotonic()
-        if left < lim:
-            lim = left if left > 0.001 else 0.001
-    try:
+    lim = _timeout(doc, limit)
+    try:  # positional pos/endpos: no keyword dict on the hot path
         if endpos is None:
             yield from pattern.finditer(text, pos, timeout=lim)
         else:
