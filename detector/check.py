@@ -70,6 +70,10 @@ class Check:
     #: chance: "*" between random characters reads as masking); a check
     #: that reads only the URL or metadata sets this to False.
     reads_text: bool = True
+    #: Run after every other check (but before ``run_last`` ones), reading
+    #: the hits they reported from ``doc.hits``: for checks that combine
+    #: other checks' findings (the rule files' combination metas).
+    after_checks: bool = False
 
     def run(self, doc: Document) -> Iterable[Hit]:
         """Yield hits for ``doc``. Must not mutate ``doc.text``."""

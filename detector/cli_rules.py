@@ -40,7 +40,8 @@ def _ruleset(config: str | None, plugins_dir: str | None, site: str | None,
         if not Path(p).exists():
             raise click.UsageError(f"path not found: {p}")
         all_paths.append(Path(p))
-    return det, load_ruleset(all_paths, det.eval_functions, det.config)
+    check_rules = {r.id for c in det.checks for r in getattr(c, "rules", ())}
+    return det, load_ruleset(all_paths, det.eval_functions, det.config, check_rules)
 
 
 @click.command("lint")
@@ -79,7 +80,7 @@ def rules_test(paths: tuple[str, ...], only: tuple[str, ...], verbose: bool, con
     unknown = [r for r in only if r not in rs.all_rules]
     if unknown:
         raise click.UsageError(f"unknown rule id: {unknown[0]}")
-    results = run_examples(rs, det.view_builders, only=only or None)
+    results = run_examples(rs, det.view_builders, only=only or None, checks=det.checks)
     failed = [r for r in results if not r.ok]
     for r in results:
         if not r.ok:

@@ -80,6 +80,9 @@ class Document:
         stash: Per-document plugin state keyed by :class:`StashKey`.
         notes: Problems met while ingesting (decode errors, truncation),
             turned into hits by the ``limits`` and ``encoding`` checks.
+        hits: The hits reported so far, filled in by the engine while the
+            checks run; checks with ``after_checks = True`` read it. Weights
+            are the checks' own, before the profile's overrides.
     """
 
     text: str
@@ -94,6 +97,7 @@ class Document:
     original_length: int | None = None
     stash: dict[Any, Any] = field(default_factory=dict)
     notes: list[tuple[str, str]] = field(default_factory=list)
+    hits: list[Any] = field(default_factory=list, repr=False)
     deadline: float | None = field(default=None, repr=False)
     _views: dict[str, View] = field(default_factory=dict, repr=False)
     _builders: dict[str, ViewBuilder] = field(default_factory=lambda: _BUILDERS, repr=False)

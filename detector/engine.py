@@ -5,6 +5,8 @@ Stages, in order, for every document::
     ingest (bytes / HTML / text → Document, truncated to the size limit)
     → spamdetect_prepare_document
     → checks (builtin and site checks alike; each in its own try/timing)
+    → checks combining their hits (``after_checks``: combination metas)
+    → run_last checks (the limits report)
     → scoring (profile weights, disabled rules, group caps, thresholds)
     → spamdetect_adjust_verdict  → spamdetect_on_verdict
 
@@ -188,7 +190,8 @@ class Detector:
         if rs is None:
             from .rules import load_ruleset
 
-            rs = load_ruleset(list(paths), self.eval_functions, self.config)
+            check_rules = {r.id for c in self.checks for r in getattr(c, "rules", ())}
+            rs = load_ruleset(list(paths), self.eval_functions, self.config, check_rules)
             self._rulesets[paths] = rs
         return rs
 
@@ -201,7 +204,11 @@ class Detector:
         rs = self._ruleset(tuple(self.rule_paths) + tuple(profile.rule_dirs))
         if rs is not None:
             checks.insert(0, rs)
-        checks.sort(key=lambda c: bool(getattr(c, "run_last", False)))
+            combined = rs.combination_check()  # type: ignore[attr-defined]
+            if combined is not None:
+                checks.append(combined)
+        # Stable sort: checks, then those combining their hits, then run_last (limits).
+        checks.sort(key=lambda c: 2 if getattr(c, "run_last", False) else int(bool(getattr(c, "after_checks", False))))
         self._checks_by_profile[profile.name] = checks
         return checks
 
@@ -286,6 +293,7 @@ class Detector:
         timings: dict[str, float] = {}
         errors: list[str] = []
         hits: list[Hit] = []
+        doc.hits = hits  # after_checks checks read what the others reported
         hook = self.pm.hook
         hook.spamdetect_prepare_document(doc=doc, config=self.config)
         skipped: list[str] = []

@@ -15,6 +15,13 @@ rule is one of three kinds:
     a ``meta`` expression over other rules' match counts
     (``ZH_SKELETON && (ZH_A || ZH_B)``, ``ZH_A + ZH_B + ZH_C >= 2``); see
     :mod:`detector.rule_expr`.
+*combination metas*
+    meta rules that read what the other checks reported: they name a rule
+    a check declares (``ZH_AI_FILLER_STYLE``) or call ``group_weight("chrome")``
+    / ``weight_of("ZH_AI_FILLER_STYLE")``. They run in a second phase, after
+    every check (:class:`CombinationRules`), so "machine filler on a page
+    with farm furniture" can be one rule although filler is a check and
+    furniture is a rule file.
 
 Rules with ``weight: 0`` or ``scoring: false`` are *sub-rules*: they never
 produce a hit of their own and only feed meta rules. The file format is
@@ -39,7 +46,7 @@ map renamed ids to their new ids (old ids are never reused).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,13 +56,14 @@ import yaml
 
 from . import limits
 from .check import Check, RuleInfo
-from .keywords import KeywordSet
+from .document import StashKey
 from .errors import RuleError
+from .keywords import KeywordSet
 from .rule_expr import ExprError, Expression, parse, truthy
 from .verdict import GROUPS, Evidence, Hit
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .config import Config
+    from .config import Config, Profile
     from .document import Document
 
 #: Keys a rule may have, in the documented order.
@@ -77,6 +85,9 @@ MAX_MATCHES = 200
 DEFAULT_MAX_HITS = 5
 REDIRECTS_FILE = "redirects.yaml"
 EVAL_ERROR_NOTE = "eval_error"
+#: Functions only ``meta`` rules may call: they read the hits the checks
+#: reported, which makes the meta a combination meta (second phase).
+HIT_FUNCTIONS = frozenset({"group_weight", "weight_of"})
 
 
 @dataclass
@@ -317,8 +328,8 @@ def _topo_metas(rules: Mapping[str, Rule]) -> list[Rule]:
         state[r.id] = 1
         assert r.expr is not None
         for ref in r.expr.rule_refs:
-            dep = rules[ref]
-            if dep.meta is not None:
+            dep = rules.get(ref)  # None: a rule a check declares
+            if dep is not None and dep.meta is not None:
                 visit(dep, [*chain, r.id])
         state[r.id] = 2
         order.append(r)
@@ -329,13 +340,27 @@ def _topo_metas(rules: Mapping[str, Rule]) -> list[Rule]:
     return order
 
 
-def load_rules(paths: Iterable[Path], eval_functions: Mapping[str, Callable[..., Any]] | None = None
-               ) -> tuple[list[Rule], dict[str, str], str]:
+def _check_hit_call(r: Rule, name: str, args: tuple[Any, ...], known: Collection[str]) -> None:
+    """Validate a call of one of :data:`HIT_FUNCTIONS`."""
+    if r.meta is None:
+        raise _fail(r.source, r.id, f"{name}() reads other checks' hits; only a 'meta' may call it")
+    if len(args) != 1 or not isinstance(args[0], str):
+        raise _fail(r.source, r.id, f"{name}() takes one string argument")
+    if name == "group_weight" and args[0] not in GROUPS:
+        raise _fail(r.source, r.id, f"group_weight(): unknown group {args[0]!r}")
+    if name == "weight_of" and args[0] not in known:
+        raise _fail(r.source, r.id, f"weight_of(): unknown rule {args[0]!r}")
+
+
+def load_rules(paths: Iterable[Path], eval_functions: Mapping[str, Callable[..., Any]] | None = None,
+               check_rules: Collection[str] = ()) -> tuple[list[Rule], dict[str, str], str]:
     """Load and validate rule files.
 
     Args:
         paths: Rule files or directories of ``*.yaml`` files.
         eval_functions: Names callable from ``eval`` / ``meta`` expressions.
+        check_rules: Ids of the rules the detector's checks declare; a
+            ``meta`` may name them (a combination meta).
 
     Returns:
         ``(rules, redirects, version)``; ``version`` hashes the files' contents.
@@ -370,17 +395,20 @@ def load_rules(paths: Iterable[Path], eval_functions: Mapping[str, Callable[...,
             if rule.id in rules:
                 raise _fail(where, rule.id, f"duplicate id (also defined in {rules[rule.id].source})")
             rules[rule.id] = rule
+    known = set(rules) | set(check_rules)
     for r in rules.values():
         if r.expr is None:
             continue
         for ref in r.expr.rule_refs:
-            if ref not in rules:
+            if ref not in known:
                 hint = f" (renamed to {redirects[ref]})" if ref in redirects else ""
                 raise _fail(r.source, r.id, f"meta references unknown rule {ref}{hint}")
             if ref == r.id:
                 raise _fail(r.source, r.id, "meta references itself")
-        for name, _args in r.expr.calls:
-            if name not in funcs:
+        for name, args in r.expr.calls:
+            if name in HIT_FUNCTIONS:
+                _check_hit_call(r, name, args, known)
+            elif name not in funcs:
                 raise _fail(r.source, r.id, f"unknown eval function {name!r} "
                                             f"(registered: {', '.join(sorted(funcs)) or 'none'})")
     for old, new in redirects.items():
@@ -447,6 +475,101 @@ class _Ctx:
         return self.cache[key]
 
 
+class _HitsCtx(_Ctx):
+    """Expression context of combination metas: rule results plus check hits.
+
+    Hits of the rule files themselves are read from ``results`` (where
+    sub-rules are too); other checks' hits are counted by rule id (their
+    ``details["count"]`` when they give one, else 1 per hit). Rules and
+    groups the profile disables do not count, and the profile's weight
+    overrides apply, as they will when the verdict is scored. The tallies
+    are made on first use and evidence is gathered only for a meta that
+    matched: most documents fail the first test of every meta.
+    """
+
+    def __init__(self, ruleset: RuleSet, doc: Document, results: dict[str, RuleMatch],
+                 hits: Iterable[Hit], profile: Profile | None) -> None:
+        super().__init__(ruleset, doc, results)
+        self.hits = hits
+        self.profile = profile
+        self._tally: tuple[dict[str, float], dict[str, float], dict[str, float]] | None = None
+
+    def _inputs(self) -> Iterator[tuple[str, str, float, float, list[Evidence]]]:
+        """``(rule, group, weight, count, evidence)`` of every enabled input."""
+        own = self.ruleset.all_rules
+        profile = self.profile
+        overrides = profile.weights if profile is not None else {}
+        for h in self.hits:
+            if h.rule in own or (profile is not None and not profile.enabled(h.rule, h.group)):
+                continue
+            n = h.details.get("count") if h.details else None
+            if not isinstance(n, (int, float)) or isinstance(n, bool) or n <= 0:
+                n = 1
+            yield h.rule, h.group, float(overrides.get(h.rule, h.weight)), n, h.evidence
+        for rid, m in self.results.items():
+            r = own.get(rid)
+            if r is not None and r.scoring and (profile is None or profile.enabled(rid, r.group)):
+                yield rid, r.group, float(overrides.get(rid, r.weight)), m.count, m.evidence
+
+    def tally(self) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+        """``(count by rule, weight by rule, positive weight by group)``."""
+        if self._tally is None:
+            counts: dict[str, float] = {}
+            weights: dict[str, float] = {}
+            groups: dict[str, float] = {}
+            for rule, group, weight, n, _ev in self._inputs():
+                counts[rule] = counts.get(rule, 0) + n
+                weights[rule] = weights.get(rule, 0.0) + weight
+                if weight > 0:
+                    groups[group] = groups.get(group, 0.0) + weight
+            self._tally = counts, weights, groups
+        return self._tally
+
+    def count(self, rule_id: str) -> float:
+        r = self.results.get(rule_id)
+        return r.count if r is not None else self.tally()[0].get(rule_id, 0)
+
+    def call(self, name: str, args: tuple[Any, ...]) -> Any:
+        if name == "group_weight":
+            return round(self.tally()[2].get(args[0], 0.0), 6)
+        if name == "weight_of":
+            return round(self.tally()[1].get(args[0], 0.0), 6)
+        return super().call(name, args)
+
+    def evidence(self, rule: Rule) -> list[Evidence]:
+        """Evidence of what ``rule`` reads (named rules and groups), each input represented."""
+        assert rule.expr is not None
+        rules = set(rule.expr.rule_refs)
+        groups = set()
+        for name, args in rule.expr.calls:
+            if name == "group_weight":
+                groups.add(args[0])
+            elif name == "weight_of":
+                rules.add(args[0])
+        sources: dict[str, list[Evidence]] = {}
+        for rid, group, weight, _n, ev in self._inputs():
+            if rid in rules:
+                sources.setdefault("r:" + rid, []).extend(ev)
+            if group in groups and weight > 0:
+                sources.setdefault("g:" + group, []).extend(ev)
+        for rid in rules:  # sub-rules (not scoring) feed metas too
+            sub = self.results.get(rid)
+            if sub is not None and "r:" + rid not in sources:
+                sources["r:" + rid] = list(sub.evidence)
+        # Round-robin over the inputs, so every one of them shows in the
+        # first ``max_hits`` spans (filler phrases must not crowd out the
+        # one counter that made the page a farm page).
+        lists = list(sources.values())
+        ev_set: dict[Evidence, None] = {}  # insertion-ordered set (evidence is frozen)
+        for i in range(max((len(x) for x in lists), default=0)):
+            for x in lists:
+                if i < len(x):
+                    ev_set[x[i]] = None
+            if len(ev_set) >= rule.max_hits:
+                break
+        return sorted(list(ev_set)[: rule.max_hits], key=lambda e: (e.start, e.end))
+
+
 class _Unmatched:
     """Expression context in which no rule matched (calls are not allowed)."""
 
@@ -500,7 +623,17 @@ class RuleSet(Check):
         self.version = version
         self.redirects = dict(redirects or {})
         self._evals = [r for r in rules if r.eval is not None]
-        self._metas = _topo_metas(self.all_rules)
+        metas = _topo_metas(self.all_rules)
+        late: set[str] = set()
+        for r in metas:  # in dependency order, so a meta reading a late one is late too
+            assert r.expr is not None
+            if any(ref not in self.all_rules or ref in late for ref in r.expr.rule_refs) or any(
+                name in HIT_FUNCTIONS for name, _ in r.expr.calls
+            ):
+                late.add(r.id)
+        self._metas = [r for r in metas if r.id not in late]
+        #: Combination metas, evaluated after every check (:meth:`combine`).
+        self._combined = [r for r in metas if r.id in late]
         self._fixed = _values_when_unmatched(self._metas)
         self._meta_refs = {r.id: frozenset(r.expr.rule_refs) for r in self._metas if r.expr is not None}
         self._groups = self._group_patterns([r for r in rules if r.compiled is not None])
@@ -552,8 +685,40 @@ class RuleSet(Check):
         return self.config.profile(doc.site).regex_timeout_ms / 1000.0
 
     # -- running ---------------------------------------------------------
-    def evaluate(self, doc: Document) -> dict[str, RuleMatch]:
-        """Every rule that matched ``doc`` (sub-rules included), by id."""
+    def is_combination(self, rule_id: str) -> bool:
+        """Whether ``rule_id`` is a combination meta (reads other checks' hits)."""
+        return any(r.id == rule_id for r in self._combined)
+
+    def combination_check(self) -> CombinationRules | None:
+        """The second-phase check for this rule set's combination metas, if any."""
+        return CombinationRules(self) if self._combined else None
+
+    def evaluate(self, doc: Document, hits: Iterable[Hit] | None = None) -> dict[str, RuleMatch]:
+        """Every rule that matched ``doc`` (sub-rules included), by id.
+
+        With ``hits`` (what the other checks reported for ``doc``), the
+        combination metas are evaluated too, as the second phase would.
+        """
+        results = self._evaluate(doc)
+        if hits is not None:
+            self.combine(doc, results, hits)
+        return results
+
+    def combine(self, doc: Document, results: dict[str, RuleMatch],
+                hits: Iterable[Hit]) -> dict[str, RuleMatch]:
+        """Evaluate the combination metas; add their matches to ``results`` and return them."""
+        new: dict[str, RuleMatch] = {}
+        if not self._combined:
+            return new
+        profile = self.config.profile(doc.site) if self.config is not None else None
+        ctx = _HitsCtx(self, doc, results, hits, profile)
+        for r in self._combined:
+            value = self._expression(r, ctx, doc)
+            if truthy(value):
+                new[r.id] = results[r.id] = RuleMatch(1, ctx.evidence(r), value=value)
+        return new
+
+    def _evaluate(self, doc: Document) -> dict[str, RuleMatch]:
         results: dict[str, RuleMatch] = {}
         timeout = self._timeout(doc)
         for g in self._groups:
@@ -630,8 +795,17 @@ class RuleSet(Check):
                                                          for m in shown])
 
     def run(self, doc: Document) -> Iterator[Hit]:
-        """Yield a hit for every scoring rule that matched ``doc``."""
-        for rid, res in self.evaluate(doc).items():
+        """Yield a hit for every scoring rule that matched ``doc``.
+
+        The results (sub-rules included) stay in ``doc.stash`` for the
+        second phase (:class:`CombinationRules`).
+        """
+        results = doc.stash[RESULTS] = self._evaluate(doc)
+        return self.hits(results)
+
+    def hits(self, results: Mapping[str, RuleMatch]) -> Iterator[Hit]:
+        """The hits of the scoring rules among ``results``."""
+        for rid, res in results.items():
             r = self.all_rules[rid]
             if not r.scoring:
                 continue
@@ -646,17 +820,48 @@ class RuleSet(Check):
                       description_en=r.description_en, evidence=list(res.evidence), details=details)
 
 
+#: The rule results of one document, kept for the second phase.
+RESULTS: StashKey[dict[str, RuleMatch]] = StashKey()
+
+
+class CombinationRules(Check):
+    """Second phase of a rule set: its combination metas (``name = "rules.combined"``).
+
+    Runs after every other check (``after_checks``) and reads the hits they
+    reported (``doc.hits``) together with the rule set's own results,
+    sub-rules included, from the first phase. It reads no text itself, so
+    it also runs on binary input (with whatever the URL checks found).
+    """
+
+    name = "rules.combined"
+    after_checks = True
+    reads_text = False
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.ruleset = ruleset
+        self.rules = ()  # listed by the ``rules`` check, which holds them
+
+    def run(self, doc: Document) -> Iterator[Hit]:
+        """Yield the hits of the combination metas that hold for ``doc``."""
+        results = doc.stash.get(RESULTS)
+        if results is None:  # the first phase did not run (binary input, budget)
+            results = {}
+        return self.ruleset.hits(self.ruleset.combine(doc, results, doc.hits))
+
+
 def load_ruleset(paths: list[Path], eval_functions: Mapping[str, Callable[..., Any]],
-                 config: Config | None = None) -> RuleSet:
+                 config: Config | None = None, check_rules: Collection[str] = ()) -> RuleSet:
     """Load, validate and compile rule files into the ``rules`` check.
 
     Args:
         paths: Rule files or directories.
         eval_functions: Functions plugins registered for ``eval``/``meta`` use.
         config: The configuration (regex time limit per profile).
+        check_rules: Ids of the rules the detector's checks declare (a
+            combination meta may name them).
 
     Raises:
         RuleError: for an invalid file, naming the file and rule id.
     """
-    rules, redirects, version = load_rules(paths, eval_functions)
+    rules, redirects, version = load_rules(paths, eval_functions, check_rules)
     return RuleSet(rules, eval_functions, config, version, redirects)

@@ -90,9 +90,8 @@ def test_gate_dev_recall(dev_outcomes):
     for c, (k, n) in sorted(per_cat.items()):
         print(f"  {c:<20} {k:>3}/{n:<3} {k / n:.2f}")
     print(f"missed: {missed}")
-    # Floor of what the detectors achieve today (85/95 = 0.895 measured); the
-    # issue's 0.90 target is tracked by test_gate_dev_recall_target (strict xfail).
-    assert recall >= 0.88
+    assert gate_n == 95
+    assert recall >= 0.90
 
 
 def test_rule_files_stay_quiet_on_legitimate_pages(shared_data, detector):
@@ -104,17 +103,9 @@ def test_rule_files_stay_quiet_on_legitimate_pages(shared_data, detector):
     texts += [(DEV, r) for r in read_jsonl(dev) if r["label"] == "ham"]
     loud = []
     for name, r in texts:
-        doc = detector.document(r["text"], title=r.get("title"))
-        fired = set(rs.evaluate(doc)) & strong
+        # The whole check, so combination metas (second phase) are included.
+        fired = {h.rule for h in detector.check(text=r["text"], title=r.get("title")).hits} & strong
         if fired:
             loud.append((name, r.get("id"), sorted(fired)))
     assert len(texts) == 143 + 88
     assert loud == []
-
-
-@pytest.mark.xfail(strict=True, reason="known gap: dev recall at review is 85/95 = 0.895, target 0.90 "
-                   "(issue 4); the misses carry one weak trace each")
-def test_gate_dev_recall_target(dev_outcomes):
-    gate = [v for r, v in dev_outcomes if r["label"] == "spam" and len(r["text"]) >= 200
-            and set(r["categories"]) - MARKER_FREE]
-    assert sum(v.action != "allow" for v in gate) / len(gate) >= 0.90
