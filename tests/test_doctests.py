@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 MODULES = ["detector.config", "detector.document", "detector.engine", "detector.ingest",
-           "detector.scoring", "detector.views"]
+           "detector.scoring", "detector.views", "detector.checks.contact_synth"]
 
 
 @pytest.mark.parametrize("name", MODULES)
