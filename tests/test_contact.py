@@ -481,3 +481,73 @@ def test_random_contactish_text_never_raises(text):
     for h in hits:
         for e in h.evidence:
             assert text[e.start:e.end] == e.text
+
+
+# ---------------------------------------------------------------------------
+# country code before dotted groups, glued WeChat ids, trailers, lead-in lines
+
+#: A body long enough to count as an article before a trailer (written for the test).
+ARTICLE = ("今年夏天,市里的几家图书馆延长了开放时间,晚上九点以后仍有不少学生在自习。"
+           "馆方表示,延时服务试行三个月以来,读者反映良好,下一步将增加座位并开放更多的研讨室,"
+           "同时加强夜间的安全巡查,方便附近的居民和上班族在下班后借阅图书、参加讲座。") * 2
+
+
+@pytest.mark.parametrize("text", ["联系电话：+86 130.9281.2332", "电话:0086 139.3638.8766", "+86 139-3638-8766"])
+def test_country_code_before_a_dotted_or_dashed_number(det, text):
+    hits, _ = _contact_hits(det, text)
+    assert "CONTACT_MOBILE" in hits
+    assert hits["CONTACT_MOBILE"].details["items"][0]["value"].endswith(text[-4:])
+
+
+def test_country_code_does_not_turn_a_table_of_decimals_into_a_number(det):
+    hits, _ = _contact_hits(det, "体重 86 13.5 14.2 15.6 18.3")
+    assert hits == {}
+
+
+@pytest.mark.parametrize(("text", "value"), [("加Vkf2024ab", "kf2024ab"), ("VXabcb3ba1q", "abcb3ba1q"),
+                                             ("加v kf2024ab", "kf2024ab")])
+def test_wechat_id_glued_to_a_latin_marker(det, text, value):
+    hits, _ = _contact_hits(det, text)
+    assert hits["CONTACT_WECHAT"].details["items"][0]["value"] == value
+
+
+@pytest.mark.parametrize("text", ["加VIP会员享八折", "加VIP2024会员", "VXlog 更新了", "https://a.example/vx12345abc"])
+def test_latin_words_after_a_marker_are_not_ids(det, text):
+    hits, _ = _contact_hits(det, text)
+    assert "CONTACT_WECHAT" not in hits
+
+
+def test_one_personal_channel_after_the_article_is_a_weak_trailer(det):
+    hits, v = _contact_hits(det, ARTICLE + "\n\nQQ号:1610357192")
+    assert hits["CONTACT_TRAILER"].weight == 1.5
+    assert v.action == "allow"  # one channel: a reporter's tip line looks the same
+
+
+def test_two_channels_after_the_article_reach_review(det):
+    hits, v = _contact_hits(det, ARTICLE + "\n\nQQ号:1610357192\n邮箱:509748676@126.com")
+    assert hits["CONTACT_TRAILER"].weight == 3.0
+    assert [e.text for e in hits["CONTACT_TRAILER"].evidence] == ["1610357192", "509748676@126.com"]
+    assert v.action == "review"
+
+
+def test_institutional_numbers_after_the_article_are_no_trailer(det):
+    hits, v = _contact_hits(det, ARTICLE + "\n\n服务热线:400-123-4567 办公电话:0571-87654321")
+    assert "CONTACT_TRAILER" not in hits and v.action == "allow"
+
+
+@pytest.mark.parametrize("text", [
+    "QQ号:1610357192\n" + ARTICLE,                                     # contact first, article after
+    ARTICLE + "\n\nQQ号:1610357192\n" + "读者来信请寄编辑部,我们会尽快回复每一位读者。" * 2,  # text follows
+    "短讯。\nQQ号:1610357192 邮箱:509748676@126.com",                     # no article before
+    ARTICLE + "\n版权所有 © 某某网 QQ:1610357192 邮箱:509748676@126.com",  # a site's copyright footer
+])
+def test_no_trailer_without_an_article_ending_in_contact_details(det, text):
+    hits, _ = _contact_hits(det, text)
+    assert "CONTACT_TRAILER" not in hits
+
+
+def test_a_colon_lead_in_line_is_the_context_of_the_next_line(det):
+    hits, _ = _contact_hits(det, ARTICLE + "\n\n专业代办,价格优惠,联系:\n邮箱:509748676@126.com")
+    assert hits["CONTACT_AD_CONTEXT"].details["words"] == ["代办"]
+    hits, _ = _contact_hits(det, ARTICLE + "\n\n专业代办,价格优惠。\n邮箱:509748676@126.com")
+    assert "CONTACT_AD_CONTEXT" not in hits  # a sentence ending in 。 introduces nothing

@@ -83,7 +83,7 @@ STRONG_AD_WORDS: tuple[str, ...] = (
     "外圍", "开户", "開戶", "代孕", "代购", "代購", "收购", "收購", "报价", "報價", "同号",
     "同號", "征信", "徵信", "洗白", "提额", "提額", "秒批", "秒到", "无抵押", "無抵押", "包下",
     "私人", "私訊", "私信", "加賴", "加赖", "强开", "強開", "解封", "协商还款", "協商還款",
-    "停息挂账", "停息掛賬", "逾期",
+    "停息挂账", "停息掛賬", "逾期", "加我",
 )
 #: Weak ad words: common in ads, but also in service notices.
 WEAK_AD_WORDS: tuple[str, ...] = (
@@ -134,18 +134,22 @@ _QQ = r"""
     (?P<num>[1-9][0-9]{4,11})
     (?![0-9])
 """
+# An id glued to a Latin marker ("加Vkf2024ab", "VXzx88abc") is read only when
+# it holds a digit and is not "IP…": "加VIP", "加VIP2024", "VXlog" are words.
+_GLUED_ID = r"(?![Ii][Pp])[A-Za-z][-_A-Za-z]{0,18}[0-9]"
 _WECHAT = r"""
     (?P<marker>
         微信(?:[号號])? | 微[訊讯]
       | (?:威|薇|徽|嶶|溦|維|维|唯|胃|V|v)信
       | (?<![A-Za-z])[Vv][HEARTS\N{VARIATION SELECTOR-16}]+
-      | (?<![A-Za-z])(?:[VvWw][Xx]|weixin|wechat|WeChat|WECHAT|Wechat)(?![A-Za-z])
-      | (?:加|\+|\N{HEAVY PLUS SIGN})\ ?(?:[Vv]|微)(?![A-Za-z信])
+      | (?<![A-Za-z])(?:weixin|wechat|WeChat|WECHAT|Wechat)(?![A-Za-z])
+      | (?<![A-Za-z/=._\-])[VvWw][Xx](?:(?![A-Za-z])|(?=GLUED))
+      | (?:加|\+|\N{HEAVY PLUS SIGN})\ ?(?:[Vv]|微)(?:(?![A-Za-z信])|(?=GLUED))
     )
     (?P<gap>[\ \t:：=\-号號码碼是为為\N{HEAVY BLACK HEART}]{0,4})
     (?P<id>[A-Za-z][-_A-Za-z0-9]{5,19}|(?:\+?86)?1[3-9][0-9]{9}|[1-9][0-9]{5,11})
     (?![-_A-Za-z0-9@.])
-""".replace("HEARTS", _HEARTS)
+""".replace("HEARTS", _HEARTS).replace("GLUED", _GLUED_ID)
 # LINE / Telegram / WhatsApp ids. Latin markers need a colon ("line: x"),
 # so English prose ("the line between") is not an id.
 _MESSENGER = r"""
@@ -182,6 +186,12 @@ TAKEDOWN_BEFORE = 120
 TAKEDOWN_AFTER = 40
 FOOTER_WINDOW = 80
 BLOCK_SPAN = 300
+#: A contact trailer: personal items in the last TRAILER_WINDOW view
+#: characters, at most TRAILER_AFTER characters after the last of them, and
+#: at least TRAILER_MIN_BODY characters of text before the first.
+TRAILER_WINDOW = 200
+TRAILER_AFTER = 40
+TRAILER_MIN_BODY = 150
 
 RULES = (
     RuleInfo("CONTACT_MOBILE", "contact", 1.0, "正文含手机号码", "A mobile phone number", source=SOURCE,
@@ -214,6 +224,9 @@ RULES = (
              source=SOURCE, target="contact"),
     RuleInfo("CONTACT_FOOTER", "contact", 0.5, "个人联系方式位于版权页脚",
              "A personal contact detail in a copyright footer", source=SOURCE, target="contact"),
+    RuleInfo("CONTACT_TRAILER", "contact", 1.5, "正文结束后附上个人联系方式(文末联系方式尾巴)",
+             "Personal contact details appended after the end of the article (a contact trailer)",
+             source=SOURCE, target="contact"),
 )
 
 
@@ -440,6 +453,10 @@ class ContactCheck(Check):
             line_end = len(t) if line_end < 0 else line_end
             prev_start = t.rfind("\n", 0, max(0, line_start - 1)) + 1 if line_start > 0 else 0
             a = max(line_start, it.start - AD_WINDOW)
+            if a == line_start and line_start >= 2 and t[line_start - 2] in ":：":
+                # A lead-in line ending in a colon introduces this one
+                # ("有需要的朋友欢迎咨询:\nQQ:…"): its words are the item's context.
+                a = max(prev_start, line_start - 1 - AD_WINDOW)
             b = min(line_end, it.end + AD_WINDOW)
             window = t[a:b]
             strong = limits.search(self.strong_re, window, doc, what="CONTACT_AD_CONTEXT")
@@ -555,6 +572,22 @@ class ContactCheck(Check):
                 w = 2.0 if len(kinds) >= 3 else self.rule("CONTACT_BLOCK").weight
                 yield self.hit("CONTACT_BLOCK", [i.evidence for i in block[:10]], weight=w,
                                details={"kinds": sorted(kinds), "count": len(block)})
+        # Personal channels appended after the article: the farm's
+        # "contact me" tail. A site's copyright footer is left to
+        # CONTACT_FOOTER; institutional numbers (a press line) never count.
+        tail_from = len(v.text) - TRAILER_WINDOW
+        tail = [i for i in items if i.start >= tail_from and "footer" not in i.context]
+        if any(i.personal for i in tail):
+            after = len(v.text[tail[-1].end:].strip())
+            line_start = v.text.rfind("\n", 0, tail[0].start) + 1
+            if after <= TRAILER_AFTER and len(v.text[:line_start].strip()) >= TRAILER_MIN_BODY:
+                # One channel: a weak sign (a reporter's tip line is one);
+                # two or more, at least one personal: a contact footer.
+                distinct = len({i.value for i in tail})
+                w = self.rule("CONTACT_TRAILER").weight if distinct == 1 else 3.0
+                yield self.hit("CONTACT_TRAILER", [i.evidence for i in tail[:10]], weight=w,
+                               details={"count": len(tail), "distinct": distinct,
+                                        "items": [i.to_dict() for i in tail[:5]]})
         # Personal channel in a copyright footer.
         ft = [i for i in items if "footer" in i.context and i.personal]
         if ft:

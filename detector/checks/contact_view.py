@@ -214,7 +214,10 @@ def _rewrite_run(run: str) -> tuple[list[int], str] | None:
     # "." (139.3638.8766, 1.3.9.3); among other separators it is a decimal
     # point ("13.5 14.2 15.6" is a table, not one number).
     seps = [run[groups[n][1]:groups[n + 1][0]] for n in range(len(groups) - 1)]
-    dots_join = all(x == "." for x in seps)
+    # The separator after a leading country code ("+86 139.3638.8766") is
+    # not part of the number's own formatting.
+    lead_cc = len(groups) > 2 and run[groups[0][0]:groups[0][1]] in _COUNTRY_CODES
+    dots_join = all(x == "." for x in (seps[1:] if lead_cc else seps))
 
     keep: list[int] = list(range(a))
     out: list[str] = [run[:a]]
