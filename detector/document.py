@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from .views import _BUILDERS, View, ViewBuilder
+from .views import _BUILDERS, View, ViewBuilder, fold_simplified
 
 T = TypeVar("T")
 
@@ -61,6 +61,11 @@ class DecodeInfo:
     declared: str | None = None
 
 
+#: Longest title folded by :meth:`Document.folded_title` (a title is short;
+#: a megabyte "title" is cut before folding).
+MAX_FOLDED_TITLE = 400
+
+
 @dataclass(eq=False)
 class Document:
     """One document to check.
@@ -100,6 +105,7 @@ class Document:
     hits: list[Any] = field(default_factory=list, repr=False)
     deadline: float | None = field(default=None, repr=False)
     _views: dict[str, View] = field(default_factory=dict, repr=False)
+    _folded_title: str | None = field(default=None, repr=False)
     _builders: dict[str, ViewBuilder] = field(default_factory=lambda: _BUILDERS, repr=False)
 
     def __post_init__(self) -> None:
@@ -122,6 +128,20 @@ class Document:
             v = self._builders[name](self)
             self._views[name] = v
         return v
+
+    def folded_title(self) -> str:
+        """The title as the ``simplified`` view folds text (NFKC, then t2s), or "".
+
+        Stripped and cut to :data:`MAX_FOLDED_TITLE` characters first; folded
+        once per document, so every check compares the same string.
+        """
+        if self._folded_title is None:
+            t = (self.title or "").strip()[:MAX_FOLDED_TITLE]
+            try:
+                self._folded_title = fold_simplified(t) if t else ""
+            except Exception:  # noqa: BLE001 - a title is optional; use it unfolded
+                self._folded_title = t
+        return self._folded_title
 
     def remaining(self) -> float:
         """Seconds left in this document's time budget (inf without one)."""

@@ -24,7 +24,8 @@ from typing import Any
 from .check import Check
 from .document import Document
 from .ingest import make_document
-from .rules import FIELD_TARGETS, Rule, RuleSet, _fold_field
+from .rules import FIELD_TARGETS, Rule, RuleSet
+from .views import fold_simplified
 
 #: Adversarial probe strings for the ReDoS check (long runs that make
 #: nested or overlapping quantifiers backtrack).
@@ -166,9 +167,9 @@ def lint(ruleset: RuleSet, view_names: Iterable[str], *, probe: bool = True) -> 
                             f"view ({', '.join(sorted(views))})")
         if rule.target in ("simplified", "title"):
             for kw in rule.keywords:
-                if _fold_field(kw) != kw:
+                if fold_simplified(kw) != kw:
                     problems.append(f"{where}: keyword {kw!r} can never appear in the folded "
-                                    f"{rule.target} text; write it as {_fold_field(kw)!r}")
+                                    f"{rule.target} text; write it as {fold_simplified(kw)!r}")
         if rule.target == "lower":
             for kw in rule.keywords:
                 if kw != kw.lower():

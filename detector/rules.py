@@ -444,13 +444,6 @@ class _TargetGroup:
     keywords: KeywordSet | None = None  # keyword -> the keys of the patterns it opens
 
 
-def _fold_field(value: str) -> str:
-    """NFKC + Traditional→Simplified fold of a short field (title)."""
-    from .views import fold_simplified
-
-    return fold_simplified(value)
-
-
 class _Ctx:
     """Expression context over one document's results."""
 
@@ -671,7 +664,7 @@ class RuleSet(Check):
         if target == "text":
             return doc.text, None
         if target == "title":
-            return (_fold_field(doc.title) if doc.title else ""), "field"
+            return doc.folded_title(), "field"
         if target == "url":
             return doc.url or "", "field"
         if target == "html":

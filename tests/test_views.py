@@ -90,3 +90,21 @@ def test_nfkc_expansion_and_composition_in_one_text_fall_back_to_exact_map():
     i = v.text.index("字")
     assert v.evidence(i, i + 1).text == "字"
     assert v.evidence(0, 2).text == "ﬁ"
+
+
+def test_folded_title_is_the_simplified_fold_made_once(monkeypatch):
+    import detector.document as document
+    from detector import Config, Detector
+
+    calls = []
+    real = document.fold_simplified
+    monkeypatch.setattr(document, "fold_simplified", lambda t: calls.append(t) or real(t))
+    doc = Document(text="正文", title="  網站（首頁）  ")
+    assert doc.folded_title() == "网站(首页)" and doc.folded_title() == "网站(首页)"
+    assert calls == ["網站（首頁）"]
+    assert Document(text="x").folded_title() == ""
+    assert len(Document(text="x", title="長" * 5000).folded_title()) == document.MAX_FOLDED_TITLE
+    # One fold per checked document, although rules, stuffing, injection and seo_title all read it.
+    calls.clear()
+    Detector(config=Config(), load_entrypoints=False).check(text="今天天气很好。", title="小編導語:今日頭條")
+    assert calls == ["小編導語:今日頭條"]

@@ -202,25 +202,12 @@ def _bigrams(runs: Iterable[str]) -> set[str]:
     return out
 
 
-_TITLE_KEY: StashKey[str] = StashKey()
 _LEXICONS_KEY: StashKey[frozenset[str]] = StashKey()
 
 
 def _title_text(doc: Document) -> str:
-    """``Document.title`` folded to Simplified (HTML ``<title>``), or "" (computed once per document)."""
-    cached = doc.stash.get(_TITLE_KEY)
-    if cached is not None:
-        return cached
-    title = (doc.title or "").strip()[:MAX_LINE]
-    if title:
-        try:
-            from detector.views import fold_simplified
-
-            title = fold_simplified(title)
-        except Exception:  # noqa: BLE001 - a title is optional
-            pass
-    doc.stash[_TITLE_KEY] = title
-    return title
+    """``Document.title`` folded to Simplified (HTML ``<title>``), or ""."""
+    return doc.folded_title()[:MAX_LINE]
 
 
 def _doubled_positions(t: str) -> list[int]:

@@ -31,7 +31,6 @@ regex calls on at most four short strings per document.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -99,23 +98,6 @@ def _han(c: str) -> bool:
     return "\u4e00" <= c <= "\u9fff"
 
 
-def _fold(title: str) -> str:
-    """NFKC + Traditional→Simplified fold of a short title, character by character.
-
-    Per-character folding (cached per character) is enough to match the
-    formulas and avoids a phrase conversion call per document.
-    """
-    from detector.views import simplify_char
-
-    folded = unicodedata.normalize("NFKC", title)
-    if folded.isascii():
-        return folded
-    try:
-        return "".join([simplify_char(c) for c in folded])
-    except Exception:  # noqa: BLE001 - a title is optional; match it unfolded
-        return folded
-
-
 class SeoTitleCheck(Check):
     """Find clickbait SEO formulas in the title and the first lines."""
 
@@ -131,8 +113,9 @@ class SeoTitleCheck(Check):
     def _candidates(self, doc: Document) -> list[tuple[str, View | None, int, int]]:
         """(folded text, view or None, start, end) for the title and the first short lines."""
         out: list[tuple[str, View | None, int, int]] = []
-        if doc.title and doc.title.strip():
-            out.append((_fold(doc.title.strip()[:MAX_TITLE * 2]), None, 0, 0))
+        title = doc.folded_title()
+        if title:
+            out.append((title[:MAX_TITLE * 2], None, 0, 0))
         v = doc.view("simplified")
         t = v.text
         pos = n = 0

@@ -210,13 +210,8 @@ class StuffingCheck(Check):
     def _titles(self, doc: Document, v: View) -> list[tuple[str, _Line | None]]:
         """Title candidates: (text, line in the view or None for ``doc.title``)."""
         out: list[tuple[str, _Line | None]] = []
-        if doc.title and doc.title.strip():
-            from detector.views import fold_simplified
-
-            try:
-                title = fold_simplified(doc.title.strip()[:MAX_TITLE * 2])
-            except Exception:  # noqa: BLE001 - a title is optional
-                title = doc.title.strip()
+        title = doc.folded_title()
+        if title:
             out.append((title[:MAX_TITLE * 2], None))
         for ln in self._lines(doc, v.text, TITLE_LINES):
             if len(ln.text) <= MAX_TITLE and _word_chars(ln.text) >= 4 and not _rx.search(self.p.url, ln.text):
