@@ -551,3 +551,21 @@ def test_a_colon_lead_in_line_is_the_context_of_the_next_line(det):
     assert hits["CONTACT_AD_CONTEXT"].details["words"] == ["代办"]
     hits, _ = _contact_hits(det, ARTICLE + "\n\n专业代办,价格优惠。\n邮箱:509748676@126.com")
     assert "CONTACT_AD_CONTEXT" not in hits  # a sentence ending in 。 introduces nothing
+
+
+@pytest.mark.parametrize("notice", [
+    "如发现本站有涉嫌抄袭侵权/违法违规的内容,请发送邮件至 2853725@qq.com 举报,一经查实,本站将立刻删除。",
+    "如有侵犯您的权益,请来信告知 2853725@qq.com,我们将在24小时内删除。",
+    "一经查实立即删除,联系邮箱:2853725@qq.com",
+])
+def test_scraper_disclaimers_are_takedown_context(det, notice):
+    hits, v = _contact_hits(det, ARTICLE + "\n\n" + notice)
+    assert hits["CONTACT_TAKEDOWN"].weight == 4.0
+    assert v.action != "allow"
+
+
+def test_infringement_in_news_prose_is_not_a_takedown_notice(det):
+    text = ("法院认定该公司涉嫌侵权的证据不足,驳回了原告的诉讼请求。"
+            "原告代理律师表示将提起上诉,联系电话0571-87654321。")
+    hits, _ = _contact_hits(det, text)
+    assert "CONTACT_TAKEDOWN" not in hits
