@@ -569,3 +569,9 @@ def test_infringement_in_news_prose_is_not_a_takedown_notice(det):
             "原告代理律师表示将提起上诉,联系电话0571-87654321。")
     hits, _ = _contact_hits(det, text)
     assert "CONTACT_TAKEDOWN" not in hits
+
+
+@pytest.mark.parametrize("text", ["微❤:xy1234567", "威♥ xy1234567", "wei信:abc12345", "WEI 信 abc12345"])
+def test_more_wechat_marker_disguises(det, text):
+    hits, _ = _contact_hits(det, text)
+    assert "CONTACT_WECHAT" in hits and "CONTACT_OBFUSCATED" in hits

@@ -145,6 +145,8 @@ _WECHAT = r"""
         微信(?:[号號])? | 微[訊讯]
       | (?:威|薇|徽|嶶|溦|維|维|唯|胃|V|v)信
       | (?<![A-Za-z])[Vv][HEARTS\N{VARIATION SELECTOR-16}]+
+      | [微威薇][HEARTS\N{VARIATION SELECTOR-16}]+
+      | (?<![A-Za-z])[Ww][Ee][Ii]\ ?信
       | (?<![A-Za-z])(?:weixin|wechat|WeChat|WECHAT|Wechat)(?![A-Za-z])
       | (?<![A-Za-z/=._\-])[VvWw][Xx](?:(?![A-Za-z])|(?=GLUED))
       | (?:加|\+|\N{HEAVY PLUS SIGN})\ ?(?:[Vv]|微)(?:(?![A-Za-z信])|(?=GLUED))
@@ -342,7 +344,7 @@ class ContactCheck(Check):
         self.footer_re = regex.compile(_FOOTER)
         self.qq_prefilter = regex.compile(r"[Qq]|扣扣|企[鹅鵝]|球球")
         self.wechat_prefilter = regex.compile(
-            r"信|[VvWw][Xx]|weixin|wechat|WeChat|WECHAT|Wechat|[加+\N{HEAVY PLUS SIGN}]\ ?[Vv微]|[Vv][" + _HEARTS + "]"
+            r"信|[VvWw][Xx]|weixin|wechat|WeChat|WECHAT|Wechat|[加+\N{HEAVY PLUS SIGN}]\ ?[Vv微]|[Vv微威薇][" + _HEARTS + "]"
         )
 
     # -- finding items ----------------------------------------------------
