@@ -575,3 +575,13 @@ def test_infringement_in_news_prose_is_not_a_takedown_notice(det):
 def test_more_wechat_marker_disguises(det, text):
     hits, _ = _contact_hits(det, text)
     assert "CONTACT_WECHAT" in hits and "CONTACT_OBFUSCATED" in hits
+
+
+def test_no_trailer_on_a_whole_html_page(det):
+    # The text of an HTML page ends with the site's footer; "after the article" is unknowable.
+    html = ("<html><body><article><p>" + ARTICLE + "</p></article>"
+            "<footer>联系我们 QQ:1610357192 微信:shop2024ab</footer></body></html>")
+    hits = {h.rule: h for h in det.check(html=html).hits}
+    assert "CONTACT_TRAILER" not in hits
+    hits, _ = _contact_hits(det, ARTICLE + "\n\n联系我们 QQ:1610357192 微信:shop2024ab")
+    assert "CONTACT_TRAILER" in hits

@@ -492,9 +492,9 @@ class ContactCheck(Check):
         if not items:
             return []
         self._context(doc, v.text, items)
-        return list(self._hits(v, items))
+        return list(self._hits(v, items, page=doc.html is not None))
 
-    def _hits(self, v: View, items: list[ContactItem]) -> Iterable[Hit]:
+    def _hits(self, v: View, items: list[ContactItem], page: bool = False) -> Iterable[Hit]:
         by_kind: dict[str, list[ContactItem]] = {}
         for it in items:
             by_kind.setdefault("email" if it.kind == "email_free" else it.kind, []).append(it)
@@ -511,9 +511,9 @@ class ContactCheck(Check):
             yield self.hit(rid, [i.evidence for i in its[:10]], weight=round(weight, 3),
                            details={"count": len(its), "distinct": distinct,
                                     "items": [i.to_dict() for i in its[:10]]})
-        yield from self._context_hits(v, items)
+        yield from self._context_hits(v, items, page)
 
-    def _context_hits(self, v: View, items: list[ContactItem]) -> Iterable[Hit]:
+    def _context_hits(self, v: View, items: list[ContactItem], page: bool = False) -> Iterable[Hit]:
         def ev(span: tuple[Any, ...]) -> Evidence:
             return v.evidence(span[-2], span[-1])
 
@@ -580,8 +580,10 @@ class ContactCheck(Check):
         # Personal channels appended after the article: the farm's
         # "contact me" tail. A site's copyright footer is left to
         # CONTACT_FOOTER; institutional numbers (a press line) never count.
+        # Only for text input: the text of a whole HTML page ends with the
+        # site's own footer, where a small business lists its QQ and WeChat.
         tail_from = len(v.text) - TRAILER_WINDOW
-        tail = [i for i in items if i.start >= tail_from and "footer" not in i.context]
+        tail = [] if page else [i for i in items if i.start >= tail_from and "footer" not in i.context]
         if any(i.personal for i in tail):
             after = len(v.text[tail[-1].end:].strip())
             line_start = v.text.rfind("\n", 0, tail[0].start) + 1
