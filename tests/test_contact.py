@@ -585,3 +585,8 @@ def test_no_trailer_on_a_whole_html_page(det):
     assert "CONTACT_TRAILER" not in hits
     hits, _ = _contact_hits(det, ARTICLE + "\n\n联系我们 QQ:1610357192 微信:shop2024ab")
     assert "CONTACT_TRAILER" in hits
+
+
+def test_a_post_given_as_an_html_fragment_still_has_a_trailer(det):
+    html = "<p>" + ARTICLE + "</p><p>联系我们 QQ:1610357192 微信:shop2024ab</p>"
+    assert "CONTACT_TRAILER" in {h.rule for h in det.check(html=html).hits}

@@ -492,7 +492,7 @@ class ContactCheck(Check):
         if not items:
             return []
         self._context(doc, v.text, items)
-        return list(self._hits(v, items, page=doc.html is not None))
+        return list(self._hits(v, items, page=_whole_page(doc)))
 
     def _hits(self, v: View, items: list[ContactItem], page: bool = False) -> Iterable[Hit]:
         by_kind: dict[str, list[ContactItem]] = {}
@@ -614,6 +614,14 @@ def _densest_block(items: list[ContactItem]) -> list[ContactItem]:
         if len({g.value for g in group}) >= 3 and len(group) > len(best):
             best = group
     return best
+
+
+_PAGE_MARKUP = re.compile(r"<(?:html|body|footer|nav|header)\b", re.IGNORECASE)
+
+
+def _whole_page(doc: Document) -> bool:
+    """Whether the input was a whole HTML page (not a post's HTML fragment)."""
+    return doc.html is not None and _PAGE_MARKUP.search(doc.html, 0, 1_000_000) is not None
 
 
 def _contact_view(doc: Document) -> View:
