@@ -404,3 +404,36 @@ def test_doubled_positions_index_python_strings():
     text = "\U0001F600花盆花盆\ud800好多好多哈哈哈哈ab" + "abab"
     assert _doubled_positions(text) == [1, 6]
     assert _doubled_positions("") == [] and _doubled_positions("花盆花") == []
+
+
+# -- STUFF_SPLICED_QUERY ---------------------------------------------------------------
+
+_NEWS = ["今年以来多个部门相继出台政策支持数字经济发展,地方政府对此热情很高。",
+         "业内人士认为,政策落地还需要时间,企业应当做好长期投入的准备。",
+         "记者在走访中发现,不少中小企业已经开始尝试线上销售,效果不错。",
+         "专家表示,下一步的关键是完善配套措施,降低企业的转型成本。",
+         "统计数据显示,上半年相关行业的营收同比增长了百分之十二。",
+         "一些企业负责人坦言,人才短缺仍然是制约发展的主要因素之一。"]
+
+
+def _splice(phrase: str, times: int) -> str:
+    out = []
+    for i, s in enumerate(_NEWS):
+        out.append(s[:12] + phrase + s[12:] if i < times else s)
+    return "\n".join(out)
+
+
+def test_query_spliced_into_sentences_again_and_again(det):
+    h = det.check(text=_splice("网贷逾期怎么办", 5)).hit("STUFF_SPLICED_QUERY")
+    assert h is not None and h.weight == 5.0
+    assert h.details == {"phrase": "网贷逾期怎么办", "count": 5}
+    assert all(e.text == "网贷逾期怎么办" for e in h.evidence)
+    h = det.check(text=_splice("北京牛皮癣医院哪家好", 3)).hit("STUFF_SPLICED_QUERY")
+    assert h is not None and h.weight == 3.0
+
+
+def test_questions_in_prose_are_not_spliced_queries(det):
+    text = "\n".join(_NEWS) + ("\n很多人问,网贷逾期怎么办?其实网贷逾期怎么办这个问题并不难。"
+                              "遇到网贷逾期怎么办,先别慌。")
+    assert det.check(text=text).hit("STUFF_SPLICED_QUERY") is None  # twice mid-sentence, not three times
+    assert det.check(text=_splice("网贷逾期怎么办", 2)).hit("STUFF_SPLICED_QUERY") is None

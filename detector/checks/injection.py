@@ -4,7 +4,7 @@ Hijacked and parasite pages (寄生虫, 泛目录, mirrors of real articles on
 expired domains) keep a genuine body and add the keywords they are paid to
 rank for. Unlike classic stuffing, the keyword is not repeated: it is put
 where a search engine looks and a reader does not. This module describes
-four such placements, each by its shape, never by a site or a farm's
+such placements, each by its shape, never by a site or a farm's
 boilerplate:
 
 ``STUFF_ADULT_KEYWORDS``
@@ -43,6 +43,14 @@ boilerplate:
     "一点一点") and song lyrics repeat lines, but the same doubled pair
     three times in one page was never seen in the clean corpora (at most
     twice).
+``STUFF_SPLICED_QUERY``
+    One search-query phrase ("网贷逾期怎么办", "XX哪家好") spliced into the
+    middle of sentences again and again, Han characters on both sides
+    ("…对于拥抱网贷逾期怎么办互联网+的热情…"): 泛目录 generators insert the
+    target query at random points of a scraped article. Prose asks a
+    question at the end of a clause, before punctuation; the same query of
+    at least two characters plus its query word, glued into running text
+    three times, was never seen in the clean corpora or the dev ham.
 ``STUFF_QUERY_TITLE_MISMATCH``
     A first line shaped as a search query (怎么/如何/什么/吗/?, or a
     parenthesised second query) whose terms the body never uses: a
@@ -139,6 +147,17 @@ _RANK_AFTER = r"哪家好|哪个好|排名|最好|正规|好不好|在哪"
 _QUERY = r"怎么|怎样|如何|什么|多少|多久|哪个|哪里|哪些|为什么|是否|能否|吗|靠谱|好不好|能不能|会不会|啥|咋"
 
 
+#: Query words a spliced search phrase ends with.
+_SPLICE_QUERY_WORDS = (
+    "怎么办", "怎么样", "怎么做", "怎么弄", "怎么回事", "怎么处理", "怎么解决", "如何处理", "如何解决",
+    "是什么", "什么意思", "多少钱", "哪家好", "哪个好", "好不好", "有哪些", "能活多久", "要多久",
+    "有用吗", "靠谱吗", "可以吗", "是真的吗", "犯法吗", "违法吗",
+)
+#: Same spliced query this many times: a hit (and the weight steps up at SPLICE_MANY).
+SPLICE_MIN = 3
+SPLICE_MANY = 5
+
+
 def _alternation(words: Iterable[str]) -> str:
     return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
 
@@ -193,6 +212,8 @@ class _Patterns:
         self.latin_word = regex.compile(r"[A-Za-z]{3,}")
         self.paren_query = regex.compile(r"[(（][^()（）]{4,60}[)）]\s*$")
         self.title_sep = regex.compile(r"\s*[_|｜]\s*|\s+-\s+")
+        # A query word glued between Han characters (mid-sentence).
+        self.spliced_query = regex.compile(rf"(?<=\p{{Han}})(?:{_alternation(_SPLICE_QUERY_WORDS)})(?=\p{{Han}})")
 
 
 def _bigrams(runs: Iterable[str]) -> set[str]:
@@ -257,6 +278,10 @@ class InjectionCheck(Check):
                  "同一词语反复成对插入正文(如“花盆花盆”)",
                  "One word spliced into the text doubled, again and again (\"花盆花盆\")",
                  source=SOURCE, target="simplified"),
+        RuleInfo("STUFF_SPLICED_QUERY", "stuffing", 3.0,
+                 "同一搜索词(如“X怎么办”“X哪家好”)被反复插进句子中间(泛目录拼接)",
+                 "One search-query phrase (\"X怎么办\", \"X哪家好\") spliced into the middle of sentences again and again",
+                 source=SOURCE, target="simplified"),
         RuleInfo("STUFF_QUERY_TITLE_MISMATCH", "stuffing", 3.0,
                  "搜索词式标题与正文无关(关键词标题嫁接到无关文章)",
                  "A search-query title whose terms the body never uses (keyword title grafted onto another text)",
@@ -280,7 +305,7 @@ class InjectionCheck(Check):
         v = doc.view("simplified")
         hits: list[Hit] = []
         for fn in (self._adult_line, self._gambling_ad, self._medical_ad, self._glued_tags,
-                   self._doubled_token, self._title_mismatch):
+                   self._doubled_token, self._spliced_query, self._title_mismatch):
             h = fn(doc, v)
             if h is not None:
                 hits.append(h)
@@ -424,6 +449,31 @@ class InjectionCheck(Check):
         w += 1.0 if in_prose >= 4 else 0.0
         return self.hit("STUFF_DOUBLED_TOKEN", [v.evidence(a, b) for a, b in spans[:10]], weight=w,
                         details={"token": word, "count": len(spans), "in_prose": in_prose})
+
+    # -- one query spliced into sentences -----------------------------------------------
+    def _spliced_query(self, doc: Document, v: View) -> Hit | None:
+        t = v.text[:MAX_SCAN]
+        found: list[tuple[int, int, str]] = []
+        for m in limits.finditer(self.p.spliced_query, t, doc, what="STUFF_SPLICED_QUERY"):
+            found.append((m.start(), m.end(), m.group()))
+            if len(found) >= 400:
+                break
+        if len(found) < SPLICE_MIN:
+            return None
+        # The phrase is the longest run of Han before the query word that
+        # recurs SPLICE_MIN times: "网贷逾期" + "怎么办", whatever surrounds it.
+        for n in range(8, 1, -1):
+            groups: dict[str, list[tuple[int, int]]] = {}
+            for a, b, q in found:
+                head = t[a - n:a] if a >= n else ""
+                if len(head) == n and all("\u4e00" <= c <= "\u9fff" for c in head):
+                    groups.setdefault(head + q, []).append((a - n, b))
+            phrase, spans = max(groups.items(), key=lambda kv: len(kv[1]), default=("", []))
+            if len(spans) >= SPLICE_MIN:
+                w = self.rule("STUFF_SPLICED_QUERY").weight + (2.0 if len(spans) >= SPLICE_MANY else 0.0)
+                return self.hit("STUFF_SPLICED_QUERY", [v.evidence(a, b) for a, b in spans[:10]], weight=w,
+                                details={"phrase": phrase, "count": len(spans)})
+        return None
 
     # -- query title over an unrelated body ---------------------------------------------
     def _title_mismatch(self, doc: Document, v: View) -> Hit | None:
