@@ -487,3 +487,16 @@ def test_binary_input_gets_no_deletion_hits(detector):
     v = detector.check(data=data)
     assert v.hit("LIMIT_BINARY_INPUT") is not None
     assert not [h for h in v.hits if h.group == "deletion"]  # ...but binary input is skipped
+
+
+def test_a_lone_qmark_run_counts_with_single_qmarks_on_its_lines(detector):
+    # Saved through GB2312: one run ("??") and two single "?" inside one sentence.
+    saved = "相关产品销售目前尚未受到明显影响".replace("关", "?").replace("产", "?") \
+        .replace("销", "?").replace("显", "?")
+    assert saved.count("??") == 1
+    page = "据了解,有关部门下发整治通知," + saved + "。业内人士表示将持续关注。"
+    hit = detector.check(text=page).hit("ENC_QMARK_SINGLE")
+    assert hit is not None and hit.details["count"] == 3
+    # Two real questions and one "??" of surprise do not add up.
+    chat = "你去吗?我不去。真的吗??是的。"
+    assert detector.check(text=chat).hit("ENC_QMARK_SINGLE") is None

@@ -176,8 +176,11 @@ class EncodingCheck(Check):
         text = doc.text
         if not text:  # binary input never gets here: the engine skips text checks on it
             return
+        reported: set[tuple[int, int]] = set()
         if text.count("?") >= _SINGLE_QMARK_MIN:
-            yield from self._single_qmarks(text)
+            for h in self._single_qmarks(text):
+                reported.update((e.start, e.end) for e in h.evidence)
+                yield h
         cls = text_classes(doc)
         if _fast_clean(text, cls):
             return
@@ -219,7 +222,7 @@ class EncodingCheck(Check):
                            details={"runs": len(garbage), "chars": chars})
         yield from self._markers(doc, text)
         yield from self._replacement(doc, text)
-        yield from self._qmarks(doc, text, cls)
+        yield from self._qmarks(doc, text, cls, reported)
 
     def _repair_hit(self, rule_id: str, text: str, reps: list[mojibake.Repair]) -> Hit:
         full = self.rule(rule_id).weight
@@ -280,6 +283,14 @@ class EncodingCheck(Check):
 
     def _single_qmarks(self, text: str) -> Iterable[Hit]:
         found = mojibake.find_single_qmarks(text)
+        if not found:
+            return
+        # A lossy save turns some characters into one "?" and neighbours into
+        # runs ("相??品?售…明?影"): a lone run on the same lines counts as an
+        # item too (two or more runs are ENC_QMARK_SUBSTITUTION's own case).
+        runs = mojibake.find_qmark_substitutions(text)
+        if len(runs) < 2:
+            found = sorted(found + runs)
         if len(found) < _SINGLE_QMARK_MIN:
             return
         # Lost separators come several to a line (摘?要?, 关键词?甲?乙?丙); a rare
@@ -299,8 +310,9 @@ class EncodingCheck(Check):
                        [Evidence(a, b, text[a:b]) for a, b in spans[:MAX_EVIDENCE]], weight=weight,
                        details={"count": len(spans)})
 
-    def _qmarks(self, doc: Document, text: str, cls: np.ndarray) -> Iterable[Hit]:
-        spans = mojibake.find_qmark_substitutions(text, cls)
+    def _qmarks(self, doc: Document, text: str, cls: np.ndarray,
+                reported: set[tuple[int, int]] = frozenset()) -> Iterable[Hit]:  # type: ignore[assignment]
+        spans = [sp for sp in mojibake.find_qmark_substitutions(text, cls) if sp not in reported]
         if not spans:
             return
         # One "??" between Han can be an emphatic question; two, or one next
