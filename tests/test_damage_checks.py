@@ -394,6 +394,15 @@ def test_mixed_sentences_are_reported(detector):
     _assert_evidence_indexes_text(v, text)
 
 
+def test_one_interleaved_sentence_is_reported_weakly(detector):
+    text = "这个國家的發展很快,我们們都看到了变化。今天天气很好。"
+    hit = detector.check(text=text).hit("MIX_SENTENCE")
+    assert hit is not None and hit.details["mixed_sentences"] == 1
+    assert 3 <= hit.details["max_switches"] < 5 and hit.weight == 0.5
+    # A Traditional name quoted without marks switches once or twice: not mixed.
+    assert detector.check(text="他在台灣出版了這本書,我们都看了。今天天气很好。").hit("MIX_SENTENCE") is None
+
+
 @pytest.mark.parametrize("text", [
     SENT * 3, TRAD * 3,
     "他在台灣出版了《這個國家的發展歷史》一書,这本书讲述了发展过程。他说“經濟發展很重要”,我们同意。",

@@ -6,9 +6,12 @@ without both kinds of script-specific characters returns at once.
 
 ``MIX_SENTENCE`` fires when 2+ sentences mix both scripts, or one sentence
 switches script 5+ times (weight 1.0 per sentence up to 3.0); the
-document's minority share is in the details. A single mildly mixed sentence
-is too weak alone (a product name, a quotation without marks) and is not
-reported.
+document's minority share is in the details. One sentence switching 3 or 4
+times is reported at 0.5: a product name or an unmarked quotation switches
+once or twice and never counts as mixed (see
+:data:`detector.damage.script_mix.MIN_SWITCHES`), and no clean article, dev
+page or fully converted (s2t, s2tw) article has such a sentence, but alone
+it is still too little to weigh more.
 """
 
 from __future__ import annotations
@@ -24,8 +27,10 @@ from detector.verdict import Evidence, Hit
 
 from ._damage_common import text_classes
 
-#: One sentence alone counts when it switches script this often.
+#: One sentence alone counts in full when it switches script this often.
 STRONG_SWITCHES = 5
+#: Weight of a single mixed sentence switching fewer times.
+WEAK_WEIGHT = 0.5
 
 RULES = (
     RuleInfo("MIX_SENTENCE", "script_mix", 1.0,
@@ -49,11 +54,12 @@ class ScriptMixCheck(Check):
         if not (cls & mojibake.TRAD_ONLY).any() or not (cls & mojibake.SIMP_ONLY).any():
             return
         rep = mix_report(doc.text, cls)
-        if rep.mixed_sentences < 2 and rep.max_switches < STRONG_SWITCHES:
+        if rep.mixed_sentences < 1:
             return
+        weak = rep.mixed_sentences < 2 and rep.max_switches < STRONG_SWITCHES
         text = doc.text
         ev = [Evidence(a, b, text[a:b]) for a, b in rep.spans[:20]]
-        yield self.hit("MIX_SENTENCE", ev, weight=min(3.0, 1.0 * rep.mixed_sentences),
+        yield self.hit("MIX_SENTENCE", ev, weight=WEAK_WEIGHT if weak else min(3.0, 1.0 * rep.mixed_sentences),
                        details={"mixed_sentences": rep.mixed_sentences,
                                 "simplified_only": rep.simplified,
                                 "traditional_only": rep.traditional,
