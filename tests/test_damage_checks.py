@@ -509,3 +509,15 @@ def test_a_lone_qmark_run_counts_with_single_qmarks_on_its_lines(detector):
     # Two real questions and one "??" of surprise do not add up.
     chat = "你去吗?我不去。真的吗??是的。"
     assert detector.check(text=chat).hit("ENC_QMARK_SINGLE") is None
+
+
+def test_short_lossy_mojibake_around_a_replacement_character(detector):
+    # GBK bytes read as Big5 and back, bytes lost: too short for the dense-garbage window.
+    text = "记者了解到,当地警方已经介入。" + "玂眤Τ\ufffd劾唱壕蕨@舦" + "目前调查仍在进行中。"
+    v = detector.check(text=text)
+    hit = v.hit("ENC_GARBAGE_RUN")
+    assert hit is not None
+    assert [e.text for e in hit.evidence] == ["玂眤Τ\ufffd劾唱壕蕨@舦"]
+    _assert_evidence_indexes_text(v, text)
+    # One stray U+FFFD in clean prose is not a garbage run.
+    assert detector.check(text="记者了解到,当地警方\ufffd已经介入。目前调查仍在进行中。").hit("ENC_GARBAGE_RUN") is None

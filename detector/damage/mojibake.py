@@ -834,6 +834,63 @@ def garbage_runs(cls: np.ndarray) -> list[tuple[int, int]]:
     return out
 
 
+#: Half-width of the window around a U+FFFD read by :func:`lossy_runs`.
+LOSSY_HALF = 6
+#: Suspect characters other than U+FFFD needed in that window.
+LOSSY_MIN_OTHER = 3
+
+
+def lossy_runs(text: str, cls: np.ndarray, ignore: frozenset[int] | set[int] = frozenset()
+               ) -> list[tuple[int, int]]:
+    """Short lossy mojibake: a U+FFFD among uncommon Han, kana or private-use characters.
+
+    A wrong decoding with bytes lost on the way (GBK read as Big5 and back:
+    ``廖\ufffd棆溶廔例\ufffd``, ``らセ\ufffdk┦\ufffd@妓``) has no clean round trip
+    and is often too short for :func:`garbage_runs`' window. The U+FFFD
+    is itself proof that a decoder failed, so a few suspect characters
+    around it are enough: at least :data:`LOSSY_MIN_OTHER` within
+    :data:`LOSSY_HALF` characters either side.
+
+    Args:
+        text: The text.
+        cls: Its classes (:func:`classify`).
+        ignore: Offsets of U+FFFD that stand for something else (the
+            engine's stand-ins for NUL characters): neither anchors nor counted.
+
+    Returns:
+        Merged ``(start, end)`` regions, trimmed to their suspect characters.
+
+    Examples:
+        >>> t = "我们今天" + "浠婂\ufffd鍘诲叕鍥" + "去公园。"
+        >>> lossy_runs(t, classify(t))
+        [(4, 10)]
+        >>> t2 = "我们今天\ufffd去公园散步。"
+        >>> lossy_runs(t2, classify(t2))
+        []
+    """
+    if "\ufffd" not in text:
+        return []
+    suspect = (cls & SUSPECT) != 0
+    out: list[tuple[int, int]] = []
+    i = text.find("\ufffd")
+    n = len(text)
+    while i >= 0 and len(out) < 1000:
+        if i in ignore:
+            i = text.find("\ufffd", i + 1)
+            continue
+        a, b = max(0, i - LOSSY_HALF), min(n, i + LOSSY_HALF + 1)
+        idx = [k for k in range(a, b) if suspect[k] and k not in ignore]
+        others = sum(1 for k in idx if text[k] != "\ufffd")
+        if others >= LOSSY_MIN_OTHER:
+            lo, hi = idx[0], idx[-1] + 1
+            if out and lo <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], hi))
+            else:
+                out.append((lo, hi))
+        i = text.find("\ufffd", i + 1)
+    return out
+
+
 # -- U+FFFD and "?" substitution ----------------------------------------------------
 
 _FFFD_RUN = regex.compile("\ufffd+")
