@@ -344,7 +344,8 @@ class ContactCheck(Check):
         self.footer_re = regex.compile(_FOOTER)
         self.qq_prefilter = regex.compile(r"[Qq]|扣扣|企[鹅鵝]|球球")
         self.wechat_prefilter = regex.compile(
-            r"信|[VvWw][Xx]|weixin|wechat|WeChat|WECHAT|Wechat|[加+\N{HEAVY PLUS SIGN}]\ ?[Vv微]|[Vv微威薇][" + _HEARTS + "]"
+            r"信|[VvWw][Xx]|weixin|wechat|WeChat|WECHAT|Wechat|[加+\N{HEAVY PLUS SIGN}]\ ?[Vv微]"
+            r"|[Vv微威薇][" + _HEARTS + "]"
         )
 
     # -- finding items ----------------------------------------------------

@@ -280,7 +280,8 @@ class InjectionCheck(Check):
                  source=SOURCE, target="simplified"),
         RuleInfo("STUFF_SPLICED_QUERY", "stuffing", 3.0,
                  "同一搜索词(如“X怎么办”“X哪家好”)被反复插进句子中间(泛目录拼接)",
-                 "One search-query phrase (\"X怎么办\", \"X哪家好\") spliced into the middle of sentences again and again",
+                 "One search-query phrase (\"X怎么办\", \"X哪家好\") spliced into the middle of sentences "
+                 "again and again",
                  source=SOURCE, target="simplified"),
         RuleInfo("STUFF_QUERY_TITLE_MISMATCH", "stuffing", 3.0,
                  "搜索词式标题与正文无关(关键词标题嫁接到无关文章)",
