@@ -590,3 +590,19 @@ def test_no_trailer_on_a_whole_html_page(det):
 def test_a_post_given_as_an_html_fragment_still_has_a_trailer(det):
     html = "<p>" + ARTICLE + "</p><p>联系我们 QQ:1610357192 微信:shop2024ab</p>"
     assert "CONTACT_TRAILER" in {h.rule for h in det.check(html=html).hits}
+
+
+@pytest.mark.parametrize(("text", "rule", "value"), [
+    ("加薇:kf8899 备注来意", "CONTACT_WECHAT", "kf8899"),
+    ("vx同号:13936388766", "CONTACT_WECHAT", "13936388766"),
+    ("飞机:@abc_kefu", "CONTACT_MESSENGER", "@abc_kefu"),
+])
+def test_more_marker_forms(det, text, rule, value):
+    hits, _ = _contact_hits(det, text)
+    assert hits[rule].details["items"][0]["value"] == value
+
+
+@pytest.mark.parametrize("text", ["加威力更大的发动机", "坐飞机:去北京出差", "我们加薇薇一起去"])
+def test_words_that_look_like_markers(det, text):
+    hits, _ = _contact_hits(det, text)
+    assert "CONTACT_WECHAT" not in hits and "CONTACT_MESSENGER" not in hits

@@ -150,8 +150,9 @@ _WECHAT = r"""
       | (?<![A-Za-z])(?:weixin|wechat|WeChat|WECHAT|Wechat)(?![A-Za-z])
       | (?<![A-Za-z/=._\-])[VvWw][Xx](?:(?![A-Za-z])|(?=GLUED))
       | (?:加|\+|\N{HEAVY PLUS SIGN})\ ?(?:[Vv]|微)(?:(?![A-Za-z信])|(?=GLUED))
+      | 加[薇威](?![信\p{Han}])
     )
-    (?P<gap>[\ \t:：=\-号號码碼是为為\N{HEAVY BLACK HEART}]{0,4})
+    (?P<gap>(?:同[号號])?[\ \t:：=\-号號码碼是为為\N{HEAVY BLACK HEART}]{0,4})
     (?P<id>[A-Za-z][-_A-Za-z0-9]{5,19}|(?:\+?86)?1[3-9][0-9]{9}|[1-9][0-9]{5,11})
     (?![-_A-Za-z0-9@.])
 """.replace("HEARTS", _HEARTS).replace("GLUED", _GLUED_ID)
@@ -161,7 +162,7 @@ _MESSENGER = r"""
     (?:
         (?<![A-Za-z])(?:LINE|Line|line|TG|Telegram|telegram|WhatsApp|Whatsapp|whatsapp)
             (?:\ ?(?:ID|id|Id|号|號))?\ ?[:：]\ ?
-      | (?:加[賴赖]|[賴赖](?=\ ?[:：])|纸飞机|紙飛機|飞机号|飛機號|加(?:LINE|Line|line))[\ \t:：=号號]{0,4}
+      | (?:加[賴赖]|[賴赖](?=\ ?[:：])|纸飞机|紙飛機|飞机号|飛機號|[飞飛][机機](?=\ ?[:：]\ ?@)|加(?:LINE|Line|line))[\ \t:：=号號]{0,4}
     )
     (?P<id>@?[A-Za-z][-_A-Za-z0-9]{2,30}|\+?[0-9]{6,15})
     (?![-_A-Za-z0-9@])
@@ -345,7 +346,7 @@ class ContactCheck(Check):
         self.qq_prefilter = regex.compile(r"[Qq]|扣扣|企[鹅鵝]|球球")
         self.wechat_prefilter = regex.compile(
             r"信|[VvWw][Xx]|weixin|wechat|WeChat|WECHAT|Wechat|[加+\N{HEAVY PLUS SIGN}]\ ?[Vv微]"
-            r"|[Vv微威薇][" + _HEARTS + "]"
+            r"|[Vv微威薇][" + _HEARTS + "]|加[薇威]"
         )
 
     # -- finding items ----------------------------------------------------
