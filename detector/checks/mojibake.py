@@ -213,7 +213,7 @@ class EncodingCheck(Check):
             yield self._repair_hit(rule_id, text, reps)
         covered = [(r.start, r.end) for reps in by_rule.values() for r in reps]
         lossy = mojibake.lossy_runs(text, cls, set(doc.stash.get(NUL_POSITIONS) or ()))
-        garbage = [(a, b) for a, b in _merge(mojibake.garbage_runs(cls) + lossy)
+        garbage = [(a, b) for a, b in mojibake.merge_spans(mojibake.garbage_runs(cls) + lossy)
                    if not any(x <= a and b <= y for x, y in covered)]
         if garbage:
             chars = sum(b - a for a, b in garbage)
@@ -324,17 +324,6 @@ class EncodingCheck(Check):
         yield self.hit("ENC_QMARK_SUBSTITUTION",
                        [Evidence(a, b, text[a:b]) for a, b in spans[:MAX_EVIDENCE]], weight=weight,
                        details={"count": len(spans)})
-
-
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sorted ``spans`` with overlapping or touching ones merged."""
-    out: list[tuple[int, int]] = []
-    for a, b in sorted(spans):
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        else:
-            out.append((a, b))
-    return out
 
 
 def _runs_without(runs: list[tuple[int, int]], gone: set[int]) -> list[tuple[int, int]]:

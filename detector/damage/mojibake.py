@@ -807,6 +807,27 @@ GARBAGE_WINDOW = 16
 GARBAGE_MIN = 10
 
 
+def add_span(out: list[tuple[int, int]], a: int, b: int) -> None:
+    """Append ``(a, b)`` to ``out`` (sorted by start), merging it into the last span it touches."""
+    if out and a <= out[-1][1]:
+        out[-1] = (out[-1][0], max(out[-1][1], b))
+    else:
+        out.append((a, b))
+
+
+def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` sorted, with overlapping or touching ones merged.
+
+    Examples:
+        >>> merge_spans([(5, 8), (0, 2), (2, 3), (7, 9)])
+        [(0, 3), (5, 9)]
+    """
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        add_span(out, a, b)
+    return out
+
+
 def garbage_runs(cls: np.ndarray) -> list[tuple[int, int]]:
     """Regions so dense in uncommon Han / private use / U+FFFD that they cannot be text.
 
@@ -826,11 +847,7 @@ def garbage_runs(cls: np.ndarray) -> list[tuple[int, int]]:
     idx = np.flatnonzero(dense)
     out: list[tuple[int, int]] = []
     for i in idx:
-        a, b = int(i), int(i) + GARBAGE_WINDOW
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], b)
-        else:
-            out.append((a, b))
+        add_span(out, int(i), int(i) + GARBAGE_WINDOW)
     return out
 
 
@@ -882,11 +899,7 @@ def lossy_runs(text: str, cls: np.ndarray, ignore: frozenset[int] | set[int] = f
         idx = [k for k in range(a, b) if suspect[k] and k not in ignore]
         others = sum(1 for k in idx if text[k] != "\ufffd")
         if others >= LOSSY_MIN_OTHER:
-            lo, hi = idx[0], idx[-1] + 1
-            if out and lo <= out[-1][1]:
-                out[-1] = (out[-1][0], max(out[-1][1], hi))
-            else:
-                out.append((lo, hi))
+            add_span(out, idx[0], idx[-1] + 1)
         i = text.find("\ufffd", i + 1)
     return out
 
